@@ -1,0 +1,2 @@
+// Public surface of the pure domain library (no framework, no I/O).
+export {};
