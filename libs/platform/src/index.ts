@@ -1,0 +1,4 @@
+export * from './logger.js';
+export * from './platform.module.js';
+export * from './redis.js';
+export * from './tokens.js';
