@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { openEventStore, type PostgresEventStore } from '#eventstore';
+import { canonicalEventBody, openEventStore, type PostgresEventStore } from '#eventstore';
 import { createScratchDatabase } from '../support/databases.js';
 import { newEvent } from '../support/events.js';
 
@@ -28,14 +28,7 @@ describe('PostgreSQL readers and out-of-order commits', () => {
   async function beginSlowAppend(streamId: string): Promise<void> {
     const event = newEvent('Slow');
     await slow.query('BEGIN');
-    await slow.query(`SELECT * FROM es_append($1, -1, $2::uuid[], $3::text[], $4::jsonb[], $5::jsonb[], $6::text[])`, [
-      streamId,
-      [event.id],
-      [event.type],
-      [JSON.stringify(event.data)],
-      [JSON.stringify(event.metadata)],
-      ['{}'],
-    ]);
+    await slow.query('SELECT * FROM es_append($1, -1, $2::text[])', [streamId, [canonicalEventBody(event)]]);
   }
 
   it('holds back a later position until the earlier transaction commits, then delivers both in order', async () => {

@@ -112,34 +112,25 @@ export class PostgresEventStore extends EventStore {
   async append(streamId: string, events: NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) throw new RangeError('append needs at least one event');
     const bodies = events.map((event) => canonicalEventBody(event));
-    let rows: Array<{ out_position: string; out_revision: string | number; out_hash: string; out_previous_hash: string | null }>;
+    let rows: Array<{ out_position: string; out_revision: number; out_hash: string; out_previous_hash: string | null }>;
     try {
       ({ rows } = await this.sql.query(
-        `SELECT out_position, out_revision::int AS out_revision, out_hash, out_previous_hash
-           FROM es_append($1, $2, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[], $7::text[])`,
-        [
-          streamId,
-          expectedToSql(expectedRevision),
-          events.map((e) => e.id),
-          events.map((e) => e.type),
-          events.map((e) => JSON.stringify(e.data)),
-          events.map((e) => JSON.stringify(e.metadata)),
-          bodies,
-        ],
+        'SELECT out_position, out_revision::int AS out_revision, out_hash, out_previous_hash FROM es_append($1, $2, $3::text[])',
+        [streamId, expectedToSql(expectedRevision), bodies],
       ));
     } catch (error) {
       const state = sqlState(error);
+      if (state !== 'JX409' && state !== '23505') throw error;
+      // A retry of an append that already happened is answered with what it stored. Checked only
+      // here, off the normal path: a retry always fails the revision check or the unique keys.
+      const stored = await this.storedAppend(streamId, events);
+      if (stored) return stored;
       if (state === 'JX409') {
         const actual = Number(sqlDetail(error));
         throw new WrongExpectedRevisionError(streamId, expectedRevision, actual < 0 ? null : actual);
       }
-      if (state === 'JX002') throw new DuplicateEventIdError(sqlDetail(error) ?? events[0]!.id);
-      if (state === '23505') {
-        // Unique violation: a concurrent append won the race for this revision or event id.
-        if (expectedRevision === 'any') return this.append(streamId, events, expectedRevision);
-        throw new WrongExpectedRevisionError(streamId, expectedRevision, await this.streamRevision(streamId));
-      }
-      throw error;
+      if (expectedRevision === 'any' || expectedRevision === 'stream_exists') return this.append(streamId, events, expectedRevision);
+      throw new WrongExpectedRevisionError(streamId, expectedRevision, await this.streamRevision(streamId));
     }
     const recorded = rows.map((row, index) => ({
       id: events[index]!.id,
@@ -156,6 +147,17 @@ export class PostgresEventStore extends EventStore {
     return { nextExpectedRevision: last.revision, position: last.position, events: recorded };
   }
 
+  private async storedAppend(streamId: string, events: NewEvent[]): Promise<AppendResult | null> {
+    const { rows } = await this.sql.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM es_events WHERE event_id = ANY($1::uuid[]) ORDER BY es_events.position`, [
+      events.map((e) => e.id),
+    ]);
+    if (rows.length === 0) return null;
+    if (rows.length !== events.length || rows.some((row) => row.stream_id !== streamId)) throw new DuplicateEventIdError(rows[0]!.event_id);
+    const recorded = rows.map(toRecorded);
+    const last = recorded[recorded.length - 1]!;
+    return { nextExpectedRevision: last.revision, position: last.position, events: recorded };
+  }
+
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const { rows } = await this.sql.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM es_events
@@ -168,7 +170,7 @@ export class PostgresEventStore extends EventStore {
 
   async streamRevision(streamId: string): Promise<number | null> {
     const { rows } = await this.sql.query<{ revision: number }>(
-      'SELECT revision::int AS revision FROM es_streams WHERE stream_id = $1 AND revision >= 0',
+      'SELECT revision::int AS revision FROM es_events WHERE stream_id = $1 ORDER BY revision DESC LIMIT 1',
       [streamId],
     );
     return rows[0]?.revision ?? null;
@@ -238,7 +240,7 @@ export class PostgresEventStore extends EventStore {
   }
 
   async ping(): Promise<void> {
-    await this.sql.query('SELECT 1 FROM es_streams LIMIT 1');
+    await this.sql.query('SELECT 1 FROM es_events LIMIT 1');
   }
 
   async close(): Promise<void> {
