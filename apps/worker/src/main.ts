@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, loadConfig } from '#config';
-import { assertRedisReachable, createLogger, PinoNestLogger, RedisUnreachableError } from '#platform';
+import { loadConfig } from '#config';
+import { assertRedisReachable, createLogger, PinoNestLogger, runMain } from '#platform';
 import { WorkerModule } from './worker.module.js';
 
-async function main(): Promise<void> {
+runMain('jixiao worker', async () => {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, 'jixiao-worker');
   await assertRedisReachable(config.REDIS_URL);
@@ -15,16 +15,5 @@ async function main(): Promise<void> {
   app.enableShutdownHooks();
   await app.init();
   logger.info('jixiao worker started');
-  const forceExit = () => setTimeout(() => process.exit(1), config.SHUTDOWN_TIMEOUT_MS).unref();
-  process.once('SIGTERM', forceExit);
-  process.once('SIGINT', forceExit);
-}
-
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof RedisUnreachableError) {
-    process.stderr.write(`${error.message}\n`);
-  } else {
-    process.stderr.write(`jixiao worker failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  }
-  process.exit(1);
+  return { shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS };
 });

@@ -29,6 +29,7 @@ describe('loadConfig', () => {
     ['DATABASE_URL', 'mysql://x'],
     ['LOG_LEVEL', 'loud'],
     ['WORKER_IN_PROCESS', 'yes'],
+    ['JWT_SECRET', 'short'],
   ])('names the variable when %s=%s is invalid', (variable, value) => {
     const error = (() => {
       try {
@@ -42,5 +43,11 @@ describe('loadConfig', () => {
     expect((error as ConfigError).variable).toBe(variable);
     expect((error as ConfigError).message).toContain(`${variable}=`);
     expect((error as ConfigError).message.split('\n')).toHaveLength(1);
+  });
+
+  it('demands a JWT secret in production and documents the development one otherwise', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET=\(unset\) is invalid: required when NODE_ENV=production/);
+    expect(loadConfig({}).JWT_SECRET).toBe('jixiao-development-secret-change-me-please-0000');
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).JWT_SECRET).toBe('x'.repeat(32));
   });
 });

@@ -28,12 +28,18 @@ export const configSchema = z.object({
   WORKER_IN_PROCESS: booleanFlag.default(true),
   HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** HS256 key for access tokens; required in production, a documented development key otherwise. */
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(3600),
 });
+
+export const DEVELOPMENT_JWT_SECRET = 'jixiao-development-secret-change-me-please-0000';
 
 export type RawConfig = z.infer<typeof configSchema>;
 
-export interface AppConfig extends Omit<RawConfig, 'EVENT_STORE_URL'> {
+export interface AppConfig extends Omit<RawConfig, 'EVENT_STORE_URL' | 'JWT_SECRET'> {
   EVENT_STORE_URL: string;
+  JWT_SECRET: string;
 }
 
 /** A bad setting: one line that names the variable, for the operator. */
@@ -60,5 +66,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const variable = String(issue.path[0] ?? 'environment');
     throw new ConfigError(variable, issue.message, env[variable]);
   }
-  return { ...parsed.data, EVENT_STORE_URL: parsed.data.EVENT_STORE_URL ?? parsed.data.DATABASE_URL };
+  if (parsed.data.NODE_ENV === 'production' && parsed.data.JWT_SECRET === undefined) {
+    throw new ConfigError('JWT_SECRET', 'required when NODE_ENV=production', undefined);
+  }
+  return {
+    ...parsed.data,
+    EVENT_STORE_URL: parsed.data.EVENT_STORE_URL ?? parsed.data.DATABASE_URL,
+    JWT_SECRET: parsed.data.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
+  };
 }

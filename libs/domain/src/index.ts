@@ -73,3 +73,5 @@ export {
 export { checkCatalogue, checkCodes, type Check, type CheckCode, type Severity } from './checks/check-catalogue.js';
 export { runChecks, summariseChecks, type CheckSummary } from './checks/checks.js';
 export { scoreReportFile, type ScoreFileResult } from './file/score-report-file.js';
+export * from './audit/index.js';
+export * from './directory/index.js';

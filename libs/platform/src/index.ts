@@ -2,3 +2,5 @@ export * from './logger.js';
 export * from './platform.module.js';
 export * from './redis.js';
 export * from './tokens.js';
+export * from './clock.js';
+export * from './run-main.js';

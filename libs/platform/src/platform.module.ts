@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { AppConfig } from '#config';
 import { EventStore, openEventStore, openSqlClient, PostgresEventStore, type SqlClient } from '#eventstore';
+import { Clock, SystemClock } from './clock.js';
 import { connectRedis } from './redis.js';
 import { APP_CONFIG, LOGGER, READ_STORE, REDIS } from './tokens.js';
 
@@ -38,7 +39,7 @@ class PlatformLifecycle implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class PlatformModule {
-  static async forRoot(config: AppConfig, logger: Logger): Promise<DynamicModule> {
+  static async forRoot(config: AppConfig, logger: Logger, options: { clock?: Clock } = {}): Promise<DynamicModule> {
     const { eventStore, readStore } = await openStores(config);
     const redis = connectRedis(config.REDIS_URL);
     return {
@@ -49,9 +50,10 @@ export class PlatformModule {
         { provide: EventStore, useValue: eventStore },
         { provide: READ_STORE, useValue: readStore },
         { provide: REDIS, useValue: redis },
+        { provide: Clock, useValue: options.clock ?? new SystemClock() },
         PlatformLifecycle,
       ],
-      exports: [APP_CONFIG, LOGGER, EventStore, READ_STORE, REDIS],
+      exports: [APP_CONFIG, LOGGER, EventStore, READ_STORE, REDIS, Clock],
     };
   }
 }

@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
 import { EventStore, type SqlClient } from '#eventstore';
 import { READ_STORE, REDIS } from '#platform';
+import { Public } from '../auth/principal.js';
 
 interface CheckResult {
   status: 'up' | 'down';
@@ -28,6 +29,8 @@ async function check(probe: () => Promise<unknown>, timeoutMs = 2000): Promise<C
   }
 }
 
+/** Probes for orchestrators and load balancers: no token. */
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

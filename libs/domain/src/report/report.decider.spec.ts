@@ -31,6 +31,12 @@ describe('report decider: creating', () => {
     given([created]).when(command('CreateReport', { reportId: REPORT_ID, kind: 'project', header })).thenRefused('REPORT_ALREADY_EXISTS', 'reportId');
   });
 
+  it('lets only the unit’s own filler create its report', () => {
+    const reviewer = { userId: 'u-reviewer', role: 'department_reviewer' as const, organisationId: 'org-kaijiang-yb' };
+    given([]).when(command('CreateReport', { reportId: REPORT_ID, kind: 'project', header }, reviewer)).thenRefused('ROLE_NOT_ALLOWED', '');
+    given([]).when(command('CreateReport', { reportId: REPORT_ID, kind: 'project', header, organisationId: 'org-other-unit' })).thenRefused('ACTOR_OUTSIDE_UNIT', '');
+  });
+
   it('refuses a rule profile that does not exist', () => {
     given([]).when(command('CreateReport', { reportId: REPORT_ID, kind: 'project', profileId: 'guangdong-2031', header })).thenRefused('PROFILE_NOT_FOUND', 'profileId');
   });

@@ -35,13 +35,15 @@ export function decide(command: ReportCommand, state: ReportState, options: Repo
   if (command.type === 'CreateReport') {
     const d = command.data;
     if (state.status !== 'none') refuse('REPORT_ALREADY_EXISTS', 'reportId', `报告${d.reportId}已存在`, `report ${d.reportId} already exists`);
+    const organisationId = d.organisationId ?? command.metadata.actor.organisationId;
+    authoriseFiller(organisationId, command.metadata);
     getRuleProfile(d.profileId, profiles);
     return [
       reportEvent('ReportCreated', {
         ...meta,
         reportId: d.reportId,
         kind: d.kind,
-        organisationId: d.organisationId ?? command.metadata.actor.organisationId,
+        organisationId,
         profileId: d.profileId,
         header: d.header,
       }),
@@ -69,8 +71,13 @@ type Meta = { at: string; by: CommandMetadata['actor'] };
 
 /** The unit's filler drafts, submits and withdraws; review roles act through the workflow. */
 function authorise(report: ReportAggregate, metadata: CommandMetadata): void {
+  authoriseFiller(report.organisationId, metadata);
+}
+
+/** A report is drafted by its own unit's filler, and by no one else. */
+function authoriseFiller(organisationId: string, metadata: CommandMetadata): void {
   const { actor } = metadata;
-  if (actor.organisationId !== report.organisationId) {
+  if (actor.organisationId !== organisationId) {
     refuse('ACTOR_OUTSIDE_UNIT', '', '只有本单位人员可以编辑本单位的报告', "only the unit's own staff may change its report", { organisationId: actor.organisationId });
   }
   if (actor.role !== 'unit_filler') {

@@ -1,0 +1,2 @@
+export { diffDocuments, type FieldChange } from './diff.js';
+export { fieldLabels } from './field-labels.js';

@@ -1,0 +1,3 @@
+import { reportsApiSuite } from './reports-api.e2e.js';
+
+reportsApiSuite('pglite', async () => ({ url: 'pglite://memory', drop: async () => {} }));
