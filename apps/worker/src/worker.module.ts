@@ -2,11 +2,19 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { AppConfig } from '#config';
 import { PlatformModule } from '#platform';
+import { directoryProjections } from '../../api/src/auth/directory.projections.js';
+import { ReadModelsModule } from '../../api/src/read-models/read-models.module.js';
 
-/** The background process: queue processors and projection runners are registered here. */
+/**
+ * The background process: the projection runner (when the API does not run it in-process),
+ * and the queue processors as they come.
+ */
 @Module({})
 export class WorkerModule {
   static async forRoot(config: AppConfig, logger: Logger): Promise<DynamicModule> {
-    return { module: WorkerModule, imports: [await PlatformModule.forRoot(config, logger)] };
+    return {
+      module: WorkerModule,
+      imports: [await PlatformModule.forRoot(config, logger), ReadModelsModule.forRoot({ http: false, run: true, extraProjections: directoryProjections })],
+    };
   }
 }

@@ -4,6 +4,8 @@ import type { Redis } from 'ioredis';
 import { EventStore, type SqlClient } from '#eventstore';
 import { READ_STORE, REDIS } from '#platform';
 import { Public } from '../auth/principal.js';
+import { Metrics } from '../metrics/metrics.js';
+import { ProjectionHealth } from '../read-models/read-models.module.js';
 
 interface CheckResult {
   status: 'up' | 'down';
@@ -37,7 +39,13 @@ export class HealthController {
     private readonly eventStore: EventStore,
     @Inject(READ_STORE) private readonly readStore: SqlClient,
     @Inject(REDIS) private readonly redis: Redis,
-  ) {}
+    private readonly projections: ProjectionHealth,
+    metrics: Metrics,
+  ) {
+    metrics.onCollect(async () => {
+      for (const projection of (await this.projections.status()).projections) metrics.projectionLag.set({ projection: projection.name }, projection.lag);
+    });
+  }
 
   /** The process is alive and serving HTTP. */
   @Get('live')
@@ -46,7 +54,10 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Every dependency answers: event store, read store, Redis. 503 otherwise. */
+  /**
+   * Every dependency answers: event store, read store, Redis; 503 otherwise. The projections'
+   * lag is reported, not judged: catching up after a restart is not a reason to stop traffic.
+   */
   @Get('ready')
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     const [eventStore, readStore, redis] = await Promise.all([
@@ -56,7 +67,8 @@ export class HealthController {
     ]);
     const checks = { eventStore, readStore, redis };
     const ready = Object.values(checks).every((c) => c.status === 'up');
+    const projections = await this.projections.status().catch((error: unknown) => ({ status: 'unknown', error: (error as Error).message }));
     reply.status(ready ? 200 : 503);
-    return { status: ready ? 'ready' : 'unavailable', checks };
+    return { status: ready ? 'ready' : 'unavailable', checks, projections };
   }
 }

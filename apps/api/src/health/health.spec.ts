@@ -32,6 +32,7 @@ describe('health endpoints', () => {
     expect(ready.body).toMatchObject({
       status: 'ready',
       checks: { eventStore: { status: 'up' }, readStore: { status: 'up' }, redis: { status: 'up' } },
+      projections: { lag: expect.any(Number), projections: expect.arrayContaining([expect.objectContaining({ name: 'audit_entries' })]) },
     });
   });
 
