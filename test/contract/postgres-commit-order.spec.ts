@@ -50,6 +50,23 @@ describe('PostgreSQL readers and out-of-order commits', () => {
     expect((await store.readAll({ after: head })).map((e) => e.type)).toEqual(['Fast']);
   });
 
+  it('holds back later positions behind an uncommitted batch, then delivers all in order', async () => {
+    const head = await store.headPosition();
+    const bodies = [newEvent('SlowA'), newEvent('SlowB1'), newEvent('SlowB2')].map((e) => canonicalEventBody(e));
+    await slow.query('BEGIN');
+    const { rows } = await slow.query<{ out_status: string }>('SELECT out_status FROM es_append_batch($1::text[], $2::bigint[], $3::int[], $4::text[])', [
+      ['slow-batch-a', 'slow-batch-b'],
+      [-2, -1],
+      [1, 2],
+      bodies,
+    ]);
+    expect(rows.map((r) => r.out_status)).toEqual(['ok', 'ok', 'ok']);
+    await store.append('fast-4', [newEvent('Fast')], 'no_stream');
+    expect(await store.readAll({ after: head })).toEqual([]);
+    await slow.query('COMMIT');
+    expect((await store.readAll({ after: head })).map((e) => e.type)).toEqual(['SlowA', 'SlowB1', 'SlowB2', 'Fast']);
+  });
+
   it('never shows a subscriber the later event first', async () => {
     const head = await store.headPosition();
     const seen: string[] = [];

@@ -6,7 +6,16 @@ import type { PGlite } from '@electric-sql/pglite';
  * runs on a server through `pg` and in-process on PGlite.
  */
 export interface SqlQueryable {
-  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
+  query<R = Record<string, unknown>>(text: string, params?: unknown[], options?: QueryOptions): Promise<{ rows: R[] }>;
+}
+
+export interface QueryOptions {
+  /**
+   * Keep the statement prepared on each server connection under this name, so that it is parsed
+   * and planned once per connection instead of at every call. Only for a fixed statement text:
+   * one name, one text. Ignored where it does not apply (PGlite).
+   */
+  prepareAs?: string;
 }
 
 export interface SqlClient extends SqlQueryable {
@@ -36,8 +45,11 @@ export class PgSqlClient implements SqlClient {
     return new PgSqlClient(pool);
   }
 
-  async query<R>(text: string, params?: unknown[]): Promise<{ rows: R[] }> {
-    const result = await this.pool.query(text, params as unknown[]);
+  async query<R>(text: string, params?: unknown[], options?: QueryOptions): Promise<{ rows: R[] }> {
+    const result =
+      options?.prepareAs === undefined
+        ? await this.pool.query(text, params as unknown[])
+        : await this.pool.query({ name: options.prepareAs, text, values: params as unknown[] });
     return { rows: result.rows as R[] };
   }
 
