@@ -11,6 +11,7 @@ import { meetsTarget, type Benchmark, type BenchResult } from './bench-result.js
 const suites: Record<string, () => Promise<Benchmark>> = {
   append: async () => (await import('./append.bench.js')).benchAppend,
   score: async () => (await import('./score.bench.js')).benchScore,
+  rebuild: async () => (await import('./rebuild.bench.js')).benchRebuild,
 };
 
 function format(value: number): string {

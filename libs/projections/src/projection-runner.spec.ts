@@ -110,6 +110,10 @@ describe.each(['pglite', 'postgres'] as const)('ProjectionRunner on %s', (kind) 
       const deadline = Date.now() + 5000;
       while (!(await second.status())[0]!.active && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       expect((await second.status())[0]!.active).toBe(true);
+      const before = await tableChecksum(sql, tallyProjection(2));
+      await expect(new ProjectionRunner(store, sql, [tallyProjection(2)]).rebuild()).rejects.toThrow('another process is running these projections');
+      // The refused rebuild emptied nothing under the live runner.
+      expect(await tableChecksum(sql, tallyProjection(2))).toEqual(before);
       await second.stop();
     });
   }

@@ -136,13 +136,19 @@ export class ProjectionRunner {
     return events.length;
   }
 
-  /** Runs batches until the store has nothing newer (tests, rebuilds). Needs no lock on PGlite. */
+  /** Runs batches until the store has nothing newer (tests, rebuilds). */
   async catchUp(): Promise<void> {
+    await this.lead(async (session) => {
+      await this.prepare(session);
+      while ((await this.step(session)) > 0);
+    });
+  }
+
+  private async lead(work: (session: SqlClient) => Promise<void>): Promise<void> {
     await this.sql.withSession(async (session) => {
-      if (!(await this.tryLead(session))) throw new Error('another process is running these projections');
+      if (!(await this.tryLead(session))) throw new Error(`another process is running these projections: ${this.projections.map((p) => p.name).join(', ')}; stop it (or the worker) first`);
       try {
-        await this.prepare(session);
-        while ((await this.step(session)) > 0);
+        await work(session);
       } finally {
         this.active = false;
         await this.release(session);
@@ -150,11 +156,17 @@ export class ProjectionRunner {
     });
   }
 
-  /** Empties the projections and replays every event into them. */
+  /**
+   * Empties the projections and replays every event into them. The tables are emptied only once
+   * this process leads them, so a rebuild never wipes rows under a running runner.
+   */
   async rebuild(): Promise<void> {
-    await ensureProjectionSchema(this.sql, this.projections);
-    for (const projection of this.projections) await resetProjection(this.sql, projection);
-    await this.catchUp();
+    await this.lead(async (session) => {
+      await ensureProjectionSchema(session, this.projections);
+      for (const projection of this.projections) await resetProjection(session, projection);
+      await this.prepare(session);
+      while ((await this.step(session)) > 0);
+    });
   }
 
   async status(): Promise<ProjectionStatus[]> {

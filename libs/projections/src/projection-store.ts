@@ -49,11 +49,13 @@ export async function saveRows(sql: SqlQueryable, projection: Projection, change
   const upserts = [...changed].filter(([, v]) => v.doc !== null);
   const deletes = [...changed].filter(([, v]) => v.doc === null).map(([id]) => id);
   if (upserts.length > 0) {
+    // One JSON parameter rather than three arrays: pg's array encoding of large documents costs
+    // several times the CPU of one JSON.stringify (measured on rebuilds).
     await sql.query(
       `INSERT INTO ${table} (id, doc, position)
-       SELECT * FROM unnest($1::text[], $2::jsonb[], $3::bigint[])
+       SELECT r.id, r.doc, r.position FROM jsonb_to_recordset($1::jsonb) AS r(id text, doc jsonb, position bigint)
        ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, position = excluded.position`,
-      [upserts.map(([id]) => id), upserts.map(([, v]) => JSON.stringify(v.doc)), upserts.map(([, v]) => v.position.toString())],
+      [JSON.stringify(upserts.map(([id, v]) => ({ id, doc: v.doc, position: v.position.toString() })))],
     );
   }
   if (deletes.length > 0) await sql.query(`DELETE FROM ${table} WHERE id = ANY($1::text[])`, [deletes]);

@@ -3,7 +3,7 @@
  *
  * An append is one statement, so one round trip and one transaction: `es_append` for a single
  * append, `es_append_batch` for several appends coalesced by the client into one transaction (one
- * commit, one WAL flush; see postgres-event-store.ts). Both take a transaction id before they draw
+ * commit, one WAL flush; see postgres-appender.ts). Both take a transaction id before they draw
  * positions from the sequence, so an appending transaction always holds an id before it holds a
  * position; readers rely on that to decide when a gap in positions can no longer fill. They take
  * it right after their stream locks: a transaction still waiting for a lock has no id yet, so

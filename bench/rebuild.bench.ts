@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import pg from 'pg';
+import { openSqlClient, PostgresEventStore, type EventStore, type SqlClient } from '#eventstore';
+import { rebuildReadModels, type RebuildResult } from '#read-models';
+import { appendHistories, reportHistories } from '../libs/read-models/src/testing/report-histories.js';
+import { median, type Benchmark, type BenchResult } from './bench-result.js';
+
+/**
+ * Rebuild throughput (events/s) of every read model from the first event: report documents
+ * (view, score, checks), report summaries and the audit trail, on PostgreSQL and on PGlite.
+ *
+ * The store is seeded with realistic report histories (reportHistories: units fill their reports
+ * in, then edit them over many short sessions that interleave across 32 reports at a time) through
+ * multi-event appends; seeding is not measured. Each run empties the read models and replays the
+ * whole store (rebuildReadModels). The figure is the median rate of the runs.
+ *
+ * Run on its own: `node dist/bench/rebuild.bench.js [--quick]` prints the results as JSON.
+ * REBUILD_BENCH_PG_EVENTS / REBUILD_BENCH_PGLITE_EVENTS override the sizes.
+ */
+
+const serverUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
+
+interface Plan {
+  events: number;
+  runs: number;
+}
+
+function plans(quick: boolean): { pg: Plan; pglite: Plan } {
+  const sized = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+  return quick
+    ? { pg: { events: sized('REBUILD_BENCH_PG_EVENTS', 50_000), runs: 3 }, pglite: { events: sized('REBUILD_BENCH_PGLITE_EVENTS', 50_000), runs: 3 } }
+    : // One run at a million events: a rebuild of that size takes about a minute on a small machine.
+      { pg: { events: sized('REBUILD_BENCH_PG_EVENTS', 1_000_000), runs: 1 }, pglite: { events: sized('REBUILD_BENCH_PGLITE_EVENTS', 200_000), runs: 1 } };
+}
+
+async function adminQuery(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: `${serverUrl.replace(/\/$/, '')}/postgres` });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+interface Measured {
+  rates: number[];
+  last: RebuildResult;
+  seedSeconds: number;
+}
+
+async function measure(store: EventStore, sql: SqlClient, plan: Plan, lanes: number): Promise<Measured> {
+  const seeding = performance.now();
+  await appendHistories(store, reportHistories({ events: plan.events, seed: 7 }), { lanes });
+  const seedSeconds = (performance.now() - seeding) / 1000;
+  const rates: number[] = [];
+  let last: RebuildResult | undefined;
+  for (let run = 0; run < plan.runs; run++) {
+    last = await rebuildReadModels(store, sql);
+    if (last.events !== plan.events) throw new Error(`rebuild bench: replayed ${last.events} events, seeded ${plan.events}`);
+    rates.push(last.eventsPerSec);
+  }
+  return { rates, last: last!, seedSeconds };
+}
+
+function notes(plan: Plan, measured: Measured, extra: string): string {
+  const tables = measured.last.tables.map((t) => `${t.name} ${t.rows} rows`).join(', ');
+  const runs = plan.runs === 1 ? '1 run' : `median of ${plan.runs} runs (${measured.rates.map((r) => r.toFixed(0)).join(', ')})`;
+  return [`${plan.events} report events`, runs, tables, `seeded in ${measured.seedSeconds.toFixed(1)} s (not measured)`, extra].filter((n) => n.length > 0).join('; ');
+}
+
+async function benchPostgres(plan: Plan): Promise<BenchResult> {
+  const name = `jxbench_rebuild_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE ${name}`);
+  const url = `${serverUrl.replace(/\/$/, '')}/${name}`;
+  const sql = await openSqlClient(url);
+  let store: EventStore | undefined;
+  try {
+    store = await PostgresEventStore.create(sql);
+    const measured = await measure(store, sql, plan, 8);
+    return {
+      name: 'rebuild.pg.eventsPerSec',
+      value: median(measured.rates),
+      unit: 'events/s',
+      better: 'higher',
+      target: 20_000,
+      notes: notes(plan, measured, plan.runs === 1 ? 'a single run: one rebuild of this size is the affordable measurement' : ''),
+    };
+  } finally {
+    await sql.close();
+    await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
+}
+
+async function benchPglite(plan: Plan, quick: boolean): Promise<BenchResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'jx-bench-rebuild-'));
+  const sql = await openSqlClient(`pglite://${dir}`);
+  try {
+    const store = await PostgresEventStore.create(sql);
+    const measured = await measure(store, sql, plan, 1);
+    return {
+      name: 'rebuild.pglite.eventsPerSec',
+      value: median(measured.rates),
+      unit: 'events/s',
+      better: 'higher',
+      notes: notes(plan, measured, quick ? '' : 'PGlite at 200k events, not 1M: seeding a million events into PGlite alone takes minutes (one statement at a time, in process); the rate per event does not depend on the size'),
+    };
+  } finally {
+    await sql.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export const benchRebuild: Benchmark = async ({ quick }) => {
+  const { pg: pgPlan, pglite } = plans(quick);
+  return [await benchPostgres(pgPlan), await benchPglite(pglite, quick)];
+};
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  benchRebuild({ quick: process.argv.includes('--quick') }).then(
+    (results) => process.stdout.write(`${JSON.stringify(results, null, 2)}\n`),
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}

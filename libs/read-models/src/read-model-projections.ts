@@ -1,0 +1,11 @@
+import type { Projection } from '#projections';
+import { auditEntriesProjection } from './audit-entries.projection.js';
+import { reportDocumentsProjection } from './report-documents.projection.js';
+
+/**
+ * Every read model of the application, in the order the runner applies them within a batch:
+ * report documents (with the list summaries as a view over them, rm_report_summaries) and the
+ * audit trail. Each folds the events into its own rows only, so either can be rebuilt alone; they
+ * share their folding work through caches keyed by event hash (report-fold.ts).
+ */
+export const readModelProjections: readonly Projection[] = [reportDocumentsProjection, auditEntriesProjection];

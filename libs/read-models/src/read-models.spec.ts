@@ -1,0 +1,376 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  evolveAll,
+  getRuleProfile,
+  parseStoredReportEvent,
+  runChecks,
+  scoreReport,
+  summariseChecks,
+  toReportView,
+  toScoreView,
+  type ReportAggregate,
+} from '#domain';
+import { openEventStore, openSqlClient, PostgresEventStore, type Actor, type EventStore, type NewEvent, type RecordedEvent, type SqlClient } from '#eventstore';
+import { applyBatch, ProjectionRunner, tableChecksum } from '#projections';
+import { createScratchDatabase } from '../../../test/support/databases.js';
+import { auditEntriesProjection } from './audit-entries.projection.js';
+import { getReportDocument } from './queries/report-document.js';
+import { listReports, type ReportList } from './queries/list-reports.js';
+import { organisationTrail } from './queries/organisation-trail.js';
+import { readModelProjections } from './read-model-projections.js';
+import { rebuildReadModels } from './rebuild.js';
+import { clearFoldCaches } from './report-fold.js';
+import { reportDocumentsProjection } from './report-documents.projection.js';
+import type { ReportSummary } from './report-summaries.js';
+import { appendHistories, reportHistories } from './testing/report-histories.js';
+
+const filler: Actor = { userId: 'u-1', role: 'unit_filler', organisationId: 'org-unit-1' };
+const reviewer: Actor = { userId: 'u-dept', role: 'department_reviewer', organisationId: 'org-dept-1' };
+const admin: Actor = { userId: 'u-admin', role: 'admin', organisationId: 'org-bureau' };
+
+let clock = Date.parse('2025-03-10T01:00:00.000Z');
+
+function ev(type: string, data: Record<string, unknown>, actor: Actor = filler): NewEvent {
+  const at = new Date((clock += 60_000)).toISOString();
+  return {
+    id: randomUUID(),
+    type,
+    data: { at, by: actor, ...data },
+    metadata: { actor, correlationId: randomUUID(), causationId: null, idempotencyKey: null, recordedAt: at, schemaVersion: 1 },
+  };
+}
+
+const indicator = (name: string, target: string, actual: string | null, weight: string) => ({
+  level1: 'output',
+  level2: 'quantity',
+  name,
+  comparator: '≥',
+  target,
+  unit: null,
+  actual,
+  weight,
+  selfScore: null,
+  explanation: null,
+  qualitativeBand: null,
+});
+
+const OPINION = '请核对执行数, 并补充 "偏差原因"\n第二行';
+const PASSWORD_HASH = 'scrypt$0123456789abcdef$not-a-real-hash-but-long-enough';
+
+/** One report through its life, the directory entries around it, and an event of a kind the trail does not know. */
+async function appendStory(store: EventStore): Promise<void> {
+  clock = Date.parse('2025-03-10T01:00:00.000Z');
+  await store.append(
+    'organisation-org-unit-1',
+    [ev('OrganisationRegistered', { organisationId: 'org-unit-1', kind: 'unit', name: '开福区医疗保障局', parentId: 'org-dept-1', regionId: 'org-bureau' }, admin)],
+    'no_stream',
+  );
+  await store.append(
+    'user-u-1',
+    [ev('UserRegistered', { userId: 'u-1', username: 'filler1', displayName: '张三', role: 'unit_filler', organisationId: 'org-unit-1', regionId: 'org-bureau', passwordHash: PASSWORD_HASH }, admin)],
+    'no_stream',
+  );
+  await store.append(
+    'report-r-story',
+    [
+      ev('ReportCreated', {
+        reportId: 'r-story',
+        kind: 'project',
+        organisationId: 'org-unit-1',
+        profileId: 'default',
+        header: { unit: '开福区医疗保障局', competentDepartment: null, implementingUnit: null, year: 2022, projectCode: '51172322T000007299749', projectName: '公费医疗保障' },
+      }),
+      ev('BudgetRowSet', { source: 'total', row: { initial: '5184.00', adjusted: '5184.00', executed: '5016.00', statedRate: null } }),
+      ev('IndicatorAdded', { indicatorId: 'k11', position: 0, indicator: indicator('公费医疗', '500万元', '470万元', '90') }),
+    ],
+    'no_stream',
+  );
+  await store.append('report-r-story', [ev('IndicatorUpdated', { indicatorId: 'k11', changes: { actual: '474万元' } })], 2);
+  await store.append('report-r-story', [ev('NarrativeSet', { field: 'conclusion', text: '项目完成情况较好' }), ev('SelfTotalSet', { value: '96.50' })], 3);
+  await store.append('report-r-story', [ev('ReportSubmitted', { score: { profileId: 'default', profileVersion: 1, total: '94.48', grade: '优' } })], 5);
+  await store.append('report-r-story', [ev('ReportReturned', { stage: 'department_review', opinion: OPINION }, reviewer)], 6);
+  await store.append('report-r-story', [ev('IndicatorUpdated', { indicatorId: 'k11', changes: { actual: '474万元', selfScore: '85.32' } })], 7);
+  await store.append('user-u-1', [ev('UserPasswordChanged', { userId: 'u-1', passwordHash: `${PASSWORD_HASH}-2` }, filler)], 0);
+  await store.append('organisation-org-unit-1', [ev('OrganisationRenamed', { organisationId: 'org-unit-1', name: '长沙市开福区医疗保障局' }, admin)], 0);
+  await store.append('campaign-2025', [ev('CampaignOpened', { organisationId: 'org-bureau', reason: '2025年度自评' }, admin)], 'no_stream');
+}
+
+async function expectedDocument(store: EventStore, reportId: string) {
+  const events = await store.readStream(`report-${reportId}`);
+  const state = evolveAll(events.map((e) => parseStoredReportEvent({ type: e.type, schemaVersion: e.metadata.schemaVersion, data: e.data }))) as ReportAggregate;
+  const profile = getRuleProfile(state.content.profileId);
+  const score = scoreReport(state.content, profile);
+  const checks = runChecks(state.content, score, profile);
+  return { ...toReportView(state), revision: events.at(-1)!.revision, score: toScoreView(score), checks, checkSummary: summariseChecks(checks), scoreError: null };
+}
+
+async function checksums(sql: SqlClient) {
+  return Promise.all(readModelProjections.map(async (p) => ({ name: p.name, ...(await tableChecksum(sql, p)) })));
+}
+
+async function allSummaries(sql: SqlClient): Promise<ReportSummary[]> {
+  const { rows } = await sql.query<{ doc: ReportSummary }>('SELECT doc FROM rm_report_summaries ORDER BY id');
+  return rows.map((r) => r.doc);
+}
+
+describe.each(['pglite', 'postgres'] as const)('read models on %s', (kind) => {
+  let store: EventStore;
+  let sql: SqlClient;
+  let drop = async () => {};
+
+  beforeAll(async () => {
+    let url = 'pglite://memory';
+    if (kind === 'postgres') {
+      const database = await createScratchDatabase('jx_read_models');
+      url = database.url;
+      drop = database.drop;
+    }
+    sql = await openSqlClient(url);
+    store = kind === 'pglite' ? await PostgresEventStore.create(sql) : await openEventStore(url);
+    await appendStory(store);
+    // Small batches, so that reports and streams cross batch boundaries.
+    await new ProjectionRunner(store, sql, readModelProjections, { batchSize: 3 }).catchUp();
+  });
+
+  afterAll(async () => {
+    await store.close();
+    if (kind === 'postgres') await sql.close();
+    await drop();
+  });
+
+  describe('report documents', () => {
+    it('hold the report as the API represents it, with the score and checks of its latest revision', async () => {
+      const document = await getReportDocument(sql, 'r-story');
+      expect(document).toEqual(await expectedDocument(store, 'r-story'));
+      expect(document).toMatchObject({ status: 'draft', revision: 8, lastReturn: { opinion: OPINION, by: reviewer } });
+      expect(await getReportDocument(sql, 'r-none')).toBeNull();
+    });
+
+    it('summarise each report for lists, with the computed total and the check counts', async () => {
+      const expected = await expectedDocument(store, 'r-story');
+      const list = await listReports(sql, { organisationIds: ['org-unit-1'] });
+      expect(list).toMatchObject({ total: 1, page: 1, pageSize: 20 });
+      expect(list.items[0]).toEqual({
+        reportId: 'r-story',
+        organisationId: 'org-unit-1',
+        departmentId: null,
+        financeBureauId: null,
+        year: 2022,
+        kind: 'project',
+        unitName: '开福区医疗保障局',
+        competentDepartment: null,
+        projectCode: '51172322T000007299749',
+        projectName: '公费医疗保障',
+        profileId: 'default',
+        status: 'draft',
+        stage: null,
+        selfTotal: '96.5',
+        computedTotal: expected.score.total,
+        complete: expected.score.complete,
+        grade: expected.score.grade,
+        errors: expected.checkSummary.errors,
+        warnings: expected.checkSummary.warnings,
+        revision: 8,
+        createdAt: '2025-03-10T01:03:00.000Z',
+        updatedAt: '2025-03-10T01:11:00.000Z',
+        submittedAt: null,
+        overdue: false,
+      });
+    });
+  });
+
+  describe('audit entries', () => {
+    it('name the organisation each event concerns: the report’s unit, the user’s organisation, the organisation itself', async () => {
+      const { entries } = await organisationTrail(sql, { organisationIds: ['org-unit-1'] });
+      expect(entries.map((e) => e.type)).toEqual([
+        'OrganisationRegistered',
+        'UserRegistered',
+        'ReportCreated',
+        'BudgetRowSet',
+        'IndicatorAdded',
+        'IndicatorUpdated',
+        'NarrativeSet',
+        'SelfTotalSet',
+        'ReportSubmitted',
+        'ReportReturned',
+        'IndicatorUpdated',
+        'UserPasswordChanged',
+        'OrganisationRenamed',
+      ]);
+      expect(new Set(entries.map((e) => e.organisationId))).toEqual(new Set(['org-unit-1']));
+      const returned = entries.find((e) => e.type === 'ReportReturned')!;
+      expect(returned).toMatchObject({ actor: reviewer, reason: OPINION, reportId: 'r-story', streamId: 'report-r-story', revision: 7 });
+      const { entries: bureau } = await organisationTrail(sql, { organisationIds: ['org-bureau'] });
+      expect(bureau.map((e) => [e.type, e.summary.en, e.reason])).toEqual([['CampaignOpened', 'event CampaignOpened', '2025年度自评']]);
+    });
+
+    it('say what changed, with the value it replaced, in Chinese and English', async () => {
+      const { entries } = await organisationTrail(sql, { organisationIds: ['org-unit-1'] });
+      const summaries = entries.map((e) => e.summary);
+      expect(summaries).toEqual([
+        { 'zh-CN': '登记组织“开福区医疗保障局”（预算单位）', en: 'registered the organisation “开福区医疗保障局” (budget unit)' },
+        { 'zh-CN': '登记用户“张三”（filler1，预算单位填报人）', en: 'registered the user “张三” (filler1, unit filler)' },
+        { 'zh-CN': '创建报告：开福区医疗保障局 2022年度项目支出绩效自评“公费医疗保障”', en: 'created the report: 开福区医疗保障局, 2022 project spending self-evaluation “公费医疗保障”' },
+        {
+          'zh-CN': '填写预算执行“总额”：年初预算 5184.00；调整后预算 5184.00；执行数 5016.00',
+          en: 'filled in the total budget row: initial budget 5184.00; adjusted budget 5184.00; executed 5016.00',
+        },
+        { 'zh-CN': '新增指标“公费医疗”（产出指标 · 数量指标，分值 90）', en: 'added indicator “公费医疗” (output · quantity, weight 90)' },
+        { 'zh-CN': '修改指标“公费医疗”的实际完成值：470万元 → 474万元', en: 'changed the actual of indicator “公费医疗”: 470万元 → 474万元' },
+        { 'zh-CN': '填写评价结论（8字）', en: 'wrote the conclusion (8 characters)' },
+        { 'zh-CN': '修改填报总分：（空） → 96.50', en: 'changed the stated total: (empty) → 96.50' },
+        { 'zh-CN': '提交报告（总分 94.48，等级 优）', en: 'submitted the report (total 94.48, grade excellent)' },
+        { 'zh-CN': '退回修改（department_review）', en: 'returned the report for revision (department_review)' },
+        // The actual is resent unchanged: only the self score is named.
+        { 'zh-CN': '修改指标“公费医疗”的自评得分：（空） → 85.32', en: 'changed the self score of indicator “公费医疗”: (empty) → 85.32' },
+        { 'zh-CN': '修改用户“张三”的密码', en: 'changed the password of “张三”' },
+        { 'zh-CN': '组织“开福区医疗保障局”更名为“长沙市开福区医疗保障局”', en: 'renamed the organisation “开福区医疗保障局” to “长沙市开福区医疗保障局”' },
+      ]);
+    });
+
+    it('never copy a password hash', async () => {
+      const { rows } = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM rm_audit_entries WHERE doc::text LIKE '%scrypt$%'`);
+      expect(rows[0]!.n).toBe(0);
+    });
+
+    it('page by recording time and position, between bounds', async () => {
+      const { entries: all } = await organisationTrail(sql, { organisationIds: ['org-unit-1', 'org-bureau'] });
+      const paged = [];
+      let after;
+      for (;;) {
+        const page = await organisationTrail(sql, { organisationIds: ['org-unit-1', 'org-bureau'], limit: 4, ...(after && { after }) });
+        paged.push(...page.entries);
+        if (page.next === null) break;
+        after = page.next;
+      }
+      expect(paged).toEqual(all);
+      const [, second, third, fourth] = all;
+      const between = await organisationTrail(sql, { organisationIds: ['org-unit-1', 'org-bureau'], from: second!.at, to: fourth!.at });
+      expect(between.entries).toEqual([second, third]);
+      // Bounds with an offset mean the same instants.
+      const shifted = await organisationTrail(sql, { organisationIds: ['org-unit-1'], from: second!.at.replace('Z', '+00:00').replace('T01:', 'T09:').replace('+00:00', '+08:00') });
+      expect(shifted.entries[0]).toEqual(second);
+    });
+  });
+
+  describe('rebuilding', () => {
+    it('gives the same tables as the live run, whatever the batch boundaries', async () => {
+      const live = await checksums(sql);
+      await rebuildReadModels(store, sql, { batchSize: 1000 });
+      expect(await checksums(sql)).toEqual(live);
+    });
+
+    it('rebuilds each read model alone, from its own rows only', async () => {
+      const live = await checksums(sql);
+      for (const projection of readModelProjections) {
+        clearFoldCaches();
+        await rebuildReadModels(store, sql, { projections: [projection], batchSize: 2 });
+      }
+      expect(await checksums(sql)).toEqual(live);
+    });
+
+    it('changes nothing when a batch is applied again', async () => {
+      const live = await checksums(sql);
+      const events: RecordedEvent[] = await store.readAll({ maxCount: 1000 });
+      clearFoldCaches();
+      await sql.transaction(async (tx) => {
+        for (const projection of [reportDocumentsProjection, auditEntriesProjection]) {
+          await applyBatch(tx, projection, events.slice(0, 7));
+          await applyBatch(tx, projection, events);
+        }
+      });
+      expect(await checksums(sql)).toEqual(live);
+    });
+  });
+});
+
+describe('read models over generated histories (postgres)', () => {
+  let store: EventStore;
+  let sql: SqlClient;
+  let drop = async () => {};
+  let summaries: ReportSummary[];
+
+  beforeAll(async () => {
+    const database = await createScratchDatabase('jx_read_models_gen');
+    drop = database.drop;
+    sql = await openSqlClient(database.url);
+    store = await openEventStore(database.url);
+    await appendHistories(store, reportHistories({ events: 3000, seed: 11, units: 12, window: 8 }), { lanes: 4 });
+    await new ProjectionRunner(store, sql, readModelProjections, { batchSize: 97 }).catchUp();
+    summaries = await allSummaries(sql);
+  });
+
+  afterAll(async () => {
+    await store.close();
+    await sql.close();
+    await drop();
+  });
+
+  it('keeps every document equal to the domain’s fold of its stream, and equal after a rebuild', async () => {
+    expect(summaries.length).toBeGreaterThan(40);
+    for (const summary of summaries.slice(0, 15)) expect(await getReportDocument(sql, summary.reportId)).toEqual(await expectedDocument(store, summary.reportId));
+    const live = await checksums(sql);
+    const rebuilt = await rebuildReadModels(store, sql);
+    expect(rebuilt.events).toBe(3000);
+    expect(rebuilt.tables).toEqual(live);
+    const { rows } = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM rm_audit_entries WHERE at IS NOT NULL`);
+    expect(rows[0]!.n).toBe(3000);
+  });
+
+  async function everything(query: Omit<Parameters<typeof listReports>[1], 'page' | 'pageSize'>): Promise<ReportList['items']> {
+    const items = [];
+    for (let page = 1; ; page++) {
+      const list = await listReports(sql, { ...query, page, pageSize: 7 });
+      items.push(...list.items);
+      if (page * 7 >= list.total) return items;
+    }
+  }
+
+  const ids = (list: ReportSummary[]) => list.map((s) => s.reportId).sort();
+
+  it('lists only the organisations given, with each filter', async () => {
+    const units = ['org-unit-1', 'org-unit-2', 'org-unit-3'];
+    const visible = summaries.filter((s) => units.includes(s.organisationId));
+    expect(ids(await everything({ organisationIds: units }))).toEqual(ids(visible));
+    expect(await listReports(sql, { organisationIds: [] })).toEqual({ items: [], total: 0, page: 1, pageSize: 20 });
+    const year = visible[0]!.year;
+    expect(ids(await everything({ organisationIds: units, year }))).toEqual(ids(visible.filter((s) => s.year === year)));
+    expect(ids(await everything({ organisationIds: units, kind: 'department' }))).toEqual(ids(visible.filter((s) => s.kind === 'department')));
+    expect(ids(await everything({ organisationIds: units, status: 'submitted' }))).toEqual(ids(visible.filter((s) => s.status === 'submitted')));
+    const grade = summaries.find((s) => s.grade !== null)?.grade ?? '差';
+    expect(ids(await everything({ organisationIds: units, grade }))).toEqual(ids(visible.filter((s) => s.grade === grade)));
+    expect(ids(await everything({ organisationIds: units, unitId: 'org-unit-2' }))).toEqual(ids(visible.filter((s) => s.organisationId === 'org-unit-2')));
+    expect(ids(await everything({ organisationIds: units, departmentSubtree: ['org-dept-x', 'org-unit-3'] }))).toEqual(ids(visible.filter((s) => s.organisationId === 'org-unit-3')));
+    expect(await everything({ organisationIds: units, overdue: true })).toEqual([]);
+    expect(await everything({ organisationIds: units, stage: 'finance_review' })).toEqual([]);
+  });
+
+  it('searches unit and project names and project codes as substrings, any case, wildcards taken literally', async () => {
+    const all = summaries.map((s) => s.organisationId);
+    const project = summaries.find((s) => s.projectCode !== null)!;
+    const code = project.projectCode!.slice(3, 12).toLowerCase();
+    expect(ids(await everything({ organisationIds: all, q: code }))).toEqual(ids(summaries.filter((s) => s.projectCode?.toLowerCase().includes(code))));
+    const word = project.unitName.slice(0, 3);
+    expect(ids(await everything({ organisationIds: all, q: word }))).toEqual(
+      ids(summaries.filter((s) => `${s.unitName} ${s.projectName ?? ''} ${s.projectCode ?? ''}`.toLowerCase().includes(word))),
+    );
+    expect(await everything({ organisationIds: all, q: '%' })).toEqual([]);
+    expect(await everything({ organisationIds: all, q: '_' })).toEqual([]);
+  });
+
+  it('pages and sorts', async () => {
+    const all = summaries.map((s) => s.organisationId);
+    const first = await listReports(sql, { organisationIds: all, pageSize: 1000 });
+    expect(first.pageSize).toBe(100);
+    expect(first.total).toBe(summaries.length);
+    const byTotal = await everything({ organisationIds: all, sort: '-computedTotal' });
+    const totals = byTotal.map((s) => (s.computedTotal === null ? -1 : Number(s.computedTotal)));
+    expect(totals).toEqual([...totals].sort((a, b) => b - a));
+    const byUpdate = (await everything({ organisationIds: all })).map((s) => s.updatedAt);
+    expect(byUpdate).toEqual([...byUpdate].sort().reverse());
+    const page3 = await listReports(sql, { organisationIds: all, page: 3, pageSize: 5, sort: 'unit' });
+    const sorted = await everything({ organisationIds: all, sort: 'unit' });
+    expect(page3.items).toEqual(sorted.slice(10, 15));
+  });
+});

@@ -1,0 +1,112 @@
+import type { Grade, ReportKind, ReportStatus } from '#domain';
+import { scoringOf, utc, type FoldedReport } from './report-fold.js';
+
+/** One report in a list: what the filters, the sort orders and a list row need. */
+export interface ReportSummary {
+  reportId: string;
+  /** The budget unit the report belongs to. */
+  organisationId: string;
+  /** Null: report events do not name the unit's department or bureau (filter by subtree instead). */
+  departmentId: string | null;
+  financeBureauId: string | null;
+  year: number;
+  kind: ReportKind;
+  unitName: string;
+  competentDepartment: string | null;
+  projectCode: string | null;
+  projectName: string | null;
+  profileId: string;
+  status: ReportStatus;
+  /** The review stage; null until the review workflow records stages. */
+  stage: string | null;
+  /** The total as the form states it. */
+  selfTotal: string | null;
+  /** The total computed by the rule profile at this revision; null when it cannot be scored. */
+  computedTotal: string | null;
+  /** False while some item cannot be scored automatically (then there is no grade). */
+  complete: boolean;
+  grade: Grade | null;
+  errors: number;
+  warnings: number;
+  revision: number;
+  /** UTC instants, so that they sort as text. */
+  createdAt: string;
+  updatedAt: string;
+  submittedAt: string | null;
+  overdue: boolean;
+}
+
+export function summarise(folded: FoldedReport): ReportSummary {
+  const { state, revision } = folded;
+  const { header } = state.content;
+  const { score, checkSummary } = scoringOf(folded);
+  return {
+    reportId: state.id,
+    organisationId: state.organisationId,
+    departmentId: null,
+    financeBureauId: null,
+    year: header.year,
+    kind: state.content.kind,
+    unitName: header.unit,
+    competentDepartment: header.competentDepartment,
+    projectCode: header.projectCode,
+    projectName: header.projectName,
+    profileId: state.content.profileId,
+    status: state.status,
+    stage: null,
+    selfTotal: state.content.selfTotal === null ? null : state.content.selfTotal.toFixed(),
+    computedTotal: score?.total ?? null,
+    complete: score?.complete ?? false,
+    grade: score?.grade ?? null,
+    errors: checkSummary.errors,
+    warnings: checkSummary.warnings,
+    revision,
+    createdAt: utc(state.createdAt),
+    updatedAt: utc(state.updatedAt),
+    submittedAt: utc(state.submittedAt),
+    overdue: false,
+  };
+}
+
+/**
+ * The list read model, `rm_report_summaries`: a view over the summary each report document
+ * carries, with the columns lists filter and sort on generated (stored) from it. A view rather
+ * than a projection of its own: a summary's score, grade and check counts need the whole report,
+ * so a separate projection would have to store the whole report a second time and fold every
+ * event twice, for rows that must always equal what the documents say anyway.
+ */
+const summaryColumns: ReadonlyArray<[name: string, type: string, expression: string]> = [
+  ['summary', 'jsonb', `doc->'summary'`],
+  ['organisation_id', 'text', `doc->'summary'->>'organisationId'`],
+  ['department_id', 'text', `doc->'summary'->>'departmentId'`],
+  ['year', 'int', `(doc->'summary'->>'year')::int`],
+  ['kind', 'text', `doc->'summary'->>'kind'`],
+  ['status', 'text', `doc->'summary'->>'status'`],
+  ['stage', 'text', `doc->'summary'->>'stage'`],
+  ['grade', 'text', `doc->'summary'->>'grade'`],
+  ['overdue', 'boolean', `(doc->'summary'->>'overdue')::boolean`],
+  ['computed_total', 'numeric', `(doc->'summary'->>'computedTotal')::numeric`],
+  ['unit_name', 'text', `doc->'summary'->>'unitName'`],
+  ['updated_at', 'text', `doc->'summary'->>'updatedAt'`],
+  ['submitted_at', 'text', `doc->'summary'->>'submittedAt'`],
+  // Free-text search with lower() and LIKE: pg_trgm is not on every server, nor in PGlite by
+  // default. A substring match cannot use a b-tree; it runs on the rows the visibility, year and
+  // other filters leave, which the indexes narrow first.
+  [
+    'search',
+    'text',
+    `lower(coalesce(doc->'summary'->>'unitName', '') || ' ' || coalesce(doc->'summary'->>'projectName', '') || ' ' || coalesce(doc->'summary'->>'projectCode', ''))`,
+  ],
+];
+
+export const reportSummariesSchema = [
+  ...summaryColumns.map(([name, type, expression]) => `ALTER TABLE rm_report_documents ADD COLUMN IF NOT EXISTS ${name} ${type} GENERATED ALWAYS AS (${expression}) STORED;`),
+  'CREATE INDEX IF NOT EXISTS rm_report_documents_organisation_year ON rm_report_documents (organisation_id, year, kind);',
+  'CREATE INDEX IF NOT EXISTS rm_report_documents_year_kind ON rm_report_documents (year, kind);',
+  'CREATE INDEX IF NOT EXISTS rm_report_documents_status ON rm_report_documents (status, stage);',
+  'CREATE INDEX IF NOT EXISTS rm_report_documents_grade ON rm_report_documents (grade);',
+  'CREATE INDEX IF NOT EXISTS rm_report_documents_updated ON rm_report_documents (updated_at DESC, id);',
+  `CREATE OR REPLACE VIEW rm_report_summaries AS
+  SELECT id, summary AS doc, position, ${summaryColumns.filter(([name]) => name !== 'summary').map(([name]) => name).join(', ')}
+  FROM rm_report_documents;`,
+].join('\n');
