@@ -1,6 +1,5 @@
-import { expect } from '@jest/globals';
 import type { Actor } from '../../shared/actor.js';
-import { DomainError } from '../../shared/domain-error.js';
+import { deciderOutcome as outcome } from '../../testing/decider-outcome.js';
 import type { OrganisationEvent, UserEvent } from '../directory.events.js';
 import { parseOrganisationCommand, type OrganisationCommandInput } from '../organisation.commands.js';
 import { decideOrganisation, type OrganisationContext } from '../organisation.decider.js';
@@ -14,33 +13,6 @@ export interface LooseCommand {
   type: string;
   data: Record<string, unknown>;
   metadata: { at: string; actor: Actor };
-}
-
-type Outcome<E> = {
-  then(expected: readonly E[]): void;
-  thenNothing(): void;
-  /** Asserts the refusal's first problem and returns the error for further checks. */
-  thenRefused(code: string, path: string): DomainError;
-};
-
-function outcome<E>(decideNow: () => E[]): Outcome<E> {
-  return {
-    then: (expected) => expect(decideNow()).toEqual(expected),
-    thenNothing: () => expect(decideNow()).toEqual([]),
-    thenRefused(code, path) {
-      let thrown: unknown;
-      try {
-        const events = decideNow();
-        throw new Error(`expected ${code} at ${path}, but the command was accepted with ${JSON.stringify(events)}`);
-      } catch (error) {
-        thrown = error;
-      }
-      expect(thrown).toBeInstanceOf(DomainError);
-      const refusal = thrown as DomainError;
-      expect({ code: refusal.code, path: refusal.path }).toEqual({ code, path });
-      return refusal;
-    },
-  };
 }
 
 /**
