@@ -12,6 +12,7 @@ const suites: Record<string, () => Promise<Benchmark>> = {
   append: async () => (await import('./append.bench.js')).benchAppend,
   score: async () => (await import('./score.bench.js')).benchScore,
   rebuild: async () => (await import('./rebuild.bench.js')).benchRebuild,
+  api: async () => (await import('./api.bench.js')).benchApi,
 };
 
 function format(value: number): string {

@@ -1,0 +1,399 @@
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import pg from 'pg';
+import { loadConfig } from '#config';
+import { EventStore } from '#eventstore';
+import { createLogger, SystemClock } from '#platform';
+import { createApiApp } from '../apps/api/src/bootstrap.js';
+import { demoUsers, seedDemoRegion } from '../apps/cli/src/seed-demo.js';
+import { median, type Benchmark, type BenchResult } from './bench-result.js';
+
+/**
+ * Latency and throughput of the HTTP API (NestJS on Fastify) on a PostgreSQL store, measured with
+ * autocannon against the real application started in this process (as test/support/api-server.ts
+ * does) on a scratch database created here and dropped at the end.
+ *
+ * - `api.get.*`: GET /reports/{id} of one report (budget, three indicators, a goal), first at a
+ *   fixed rate of 200 req/s (p50/p99), then unthrottled with 10 connections (req/s).
+ * - `api.edit.*`: PUT /reports/{id}/narrative/goal at a fixed 200 req/s; every connection edits its
+ *   own report with the `If-Match` of the ETag its previous response returned, so no edit conflicts.
+ *
+ * Run on its own: `node dist/bench/api.bench.js [--quick]` prints the results as JSON.
+ */
+
+/** The local PostgreSQL server; the bench creates and drops its own database there. */
+const serverUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
+const USERNAME = 'demo.filler';
+const RATE = 200;
+const RATE_CONNECTIONS = 10;
+const SATURATION_CONNECTIONS = 10;
+const EDIT_CONNECTIONS = 20;
+
+// ── autocannon (CommonJS, no bundled types): the part of its programmatic API used here ──────
+
+interface AcRequest {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  setupRequest?: (request: AcRequest, context: object) => AcRequest;
+  onResponse?: (status: number, body: string, context: object, headers: Record<string, string | string[]>) => void;
+}
+
+interface AcClient {
+  setRequests(requests: AcRequest[]): void;
+}
+
+interface AcHistogram {
+  average: number;
+  p50: number;
+  p99: number;
+}
+
+interface AcResult {
+  latency: AcHistogram;
+  requests: AcHistogram & { total: number };
+  duration: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  '2xx': number;
+  statusCodeStats?: Record<string, { count: number }>;
+}
+
+interface AcOptions {
+  url: string;
+  connections: number;
+  duration: number;
+  overallRate?: number;
+  method?: string;
+  headers?: Record<string, string>;
+  requests?: AcRequest[];
+  setupClient?: (client: AcClient) => void;
+}
+
+const autocannon = createRequire(import.meta.url)('autocannon') as (options: AcOptions) => Promise<AcResult>;
+
+// ── resources ────────────────────────────────────────────────────────────────
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** Things to undo at the end, last first; every step runs even if an earlier one fails. */
+class Cleanup {
+  private readonly steps: Array<{ what: string; run: () => Promise<void> }> = [];
+
+  defer(what: string, run: () => Promise<void>): void {
+    this.steps.push({ what, run });
+  }
+
+  async runAll(): Promise<string[]> {
+    const failures: string[] = [];
+    for (const step of this.steps.splice(0).reverse()) {
+      try {
+        await step.run();
+      } catch (error) {
+        failures.push(`${step.what}: ${describe(error)}`);
+      }
+    }
+    return failures;
+  }
+}
+
+async function step<T>(what: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof Error && error.message.startsWith('api bench:')) throw error;
+    throw new Error(`api bench: ${what} failed: ${describe(error)}`, { cause: error });
+  }
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** A fresh database on the server, dropped at cleanup; returns its URL. */
+async function scratchDatabase(cleanup: Cleanup, prefix: string): Promise<string> {
+  const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  await step(`creating scratch database ${name} on ${serverUrl}`, () => adminQuery(`CREATE DATABASE ${name}`));
+  cleanup.defer(`dropping scratch database ${name}`, () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  return withDatabase(serverUrl, name);
+}
+
+// ── the API under test ───────────────────────────────────────────────────────
+
+interface Api {
+  baseUrl: string;
+  token: string;
+}
+
+async function call(api: Api, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; etag: string | null; body: any }> {
+  const response = await fetch(`${api.baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${api.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  const parsed: unknown = (response.headers.get('content-type') ?? '').includes('json') && text.length > 0 ? JSON.parse(text) : text;
+  return { status: response.status, etag: response.headers.get('etag'), body: parsed };
+}
+
+async function expectOk(api: Api, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ etag: string; body: any }> {
+  const response = await call(api, method, path, body, headers);
+  if (response.status < 200 || response.status >= 300 || response.etag === null) {
+    throw new Error(`api bench: ${method} ${path} answered ${response.status} (etag ${response.etag}): ${JSON.stringify(response.body)}`);
+  }
+  return { etag: response.etag, body: response.body };
+}
+
+/** Starts the real API on the database, seeds the demo region and logs demo.filler in. */
+async function startApi(cleanup: Cleanup, databaseUrl: string): Promise<Api> {
+  const clock = new SystemClock();
+  const config = loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', WORKER_IN_PROCESS: 'true' });
+  const app = await step('creating the API application', () => createApiApp(config, createLogger('silent', 'bench'), { clock }));
+  cleanup.defer('closing the API application', () => app.close());
+  await step('listening', () => app.listen({ port: 0, host: '127.0.0.1' }));
+  const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  await step('seeding the demo region', () => seedDemoRegion(app.get(EventStore), clock));
+  const user = demoUsers.find((u) => u.username === USERNAME);
+  if (!user) throw new Error(`api bench: no demo user ${USERNAME}`);
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const login = await call({ baseUrl, token: '' }, 'POST', '/auth/login', { username: USERNAME, password: user.password });
+    if (login.status === 200) return { baseUrl, token: (login.body as { accessToken: string }).accessToken };
+    // The directory read model may still be catching up with the seeded events.
+    if (Date.now() > deadline) throw new Error(`api bench: login of ${USERNAME} failed: ${login.status} ${JSON.stringify(login.body)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const projectHeader = { unit: '示范市人民医院', year: 2025, projectCode: '51172322T000007299749', projectName: '医疗设备购置项目' };
+
+async function createReport(api: Api): Promise<{ id: string; etag: string }> {
+  const created = await expectOk(api, 'POST', '/reports', { kind: 'project', header: projectHeader });
+  return { id: (created.body as { id: string }).id, etag: created.etag };
+}
+
+/** A report worth reading: budget, three indicators and a goal (as in test/e2e/reports-api.e2e.ts). */
+async function createFilledReport(api: Api): Promise<string> {
+  const { id, etag } = await createReport(api);
+  const indicators = [
+    { indicatorId: 'out-1', indicator: { level1: 'output', level2: 'quantity', name: '购置设备数量', comparator: '≥', target: '20', unit: '台', actual: '20', weight: '50' } },
+    { indicatorId: 'ben-1', indicator: { level1: 'benefit', level2: 'social-benefit', name: '门诊检查能力提升', comparator: '≥', target: '95%', unit: '%', actual: '96%', weight: '30' } },
+    { indicatorId: 'sat-1', indicator: { level1: 'satisfaction', level2: 'service-satisfaction', name: '患者满意度', comparator: '≥', target: '90%', unit: '%', actual: '93%', weight: '10' } },
+  ];
+  const steps: Array<[string, string, unknown]> = [
+    ['PUT', '/budget/total', { initial: '100.00', adjusted: '100.00', executed: '95.00' }],
+    ['PUT', '/budget/fiscal', { initial: '100.00', adjusted: '100.00', executed: '95.00' }],
+    ...indicators.map((i): [string, string, unknown] => ['POST', '/indicators', i]),
+    ['PUT', '/narrative/goal', { text: '完成医疗设备购置，提升检查能力' }],
+  ];
+  let tag = etag;
+  for (const [method, path, body] of steps) tag = (await expectOk(api, method, `/reports/${id}${path}`, body, { 'if-match': tag })).etag;
+  return id;
+}
+
+// ── measurements ─────────────────────────────────────────────────────────────
+
+interface Run {
+  p50: number;
+  p99: number;
+  rps: number;
+  non2xx: number;
+  errors: number;
+  statuses: string;
+}
+
+function summarise(result: AcResult): Run {
+  const statuses = Object.entries(result.statusCodeStats ?? {})
+    .map(([code, { count }]) => `${code}×${count}`)
+    .join(' ');
+  return { p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average, non2xx: result.non2xx, errors: result.errors + result.timeouts, statuses };
+}
+
+function getRun(api: Api, id: string, connections: number, duration: number, rate?: number): Promise<AcResult> {
+  return autocannon({
+    url: `${api.baseUrl}/reports/${id}`,
+    method: 'GET',
+    headers: { authorization: `Bearer ${api.token}` },
+    connections,
+    duration,
+    ...(rate === undefined ? {} : { overallRate: rate }),
+  });
+}
+
+interface EditTarget {
+  id: string;
+  etag: string;
+  seq: number;
+}
+
+function headerValue(headers: Record<string, string | string[]>, name: string): string | undefined {
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() === name) return Array.isArray(value) ? value[value.length - 1] : value;
+  }
+  return undefined;
+}
+
+/** Each connection edits its own report, carrying the ETag of its last response as If-Match. */
+async function editRun(api: Api, targets: EditTarget[], duration: number, rate: number): Promise<AcResult> {
+  // An edit in flight when the previous run stopped may have moved a report on: start from the truth.
+  await new Promise((r) => setTimeout(r, 250));
+  for (const target of targets) target.etag = (await expectOk(api, 'GET', `/reports/${target.id}`)).etag;
+  let next = 0;
+  return autocannon({
+    url: api.baseUrl,
+    connections: targets.length,
+    duration,
+    overallRate: rate,
+    setupClient(client) {
+      const target = targets[next++ % targets.length]!;
+      client.setRequests([
+        {
+          setupRequest: (request) => ({
+            ...request,
+            method: 'PUT',
+            path: `/reports/${target.id}/narrative/goal`,
+            headers: { ...request.headers, authorization: `Bearer ${api.token}`, 'content-type': 'application/json', 'if-match': target.etag },
+            body: JSON.stringify({ text: `完成医疗设备购置，提升检查能力（第${++target.seq}次修改）` }),
+          }),
+          onResponse: (_status, _body, _context, headers) => {
+            // A 412 also names the current revision; following it keeps one miss from cascading.
+            const etag = headerValue(headers, 'etag');
+            if (etag !== undefined) target.etag = etag;
+          },
+        },
+      ]);
+    },
+  });
+}
+
+async function repeat(times: number, what: string, once: () => Promise<AcResult>): Promise<Run[]> {
+  const runs: Run[] = [];
+  for (let i = 0; i < times; i++) runs.push(summarise(await step(`${what} (run ${i + 1})`, once)));
+  return runs;
+}
+
+function list(runs: Run[], pick: (run: Run) => number, digits = 1): string {
+  return runs.map((r) => pick(r).toFixed(digits)).join(', ');
+}
+
+function failuresNote(runs: Run[]): string {
+  const non2xx = runs.reduce((n, r) => n + r.non2xx, 0);
+  const errors = runs.reduce((n, r) => n + r.errors, 0);
+  if (non2xx === 0 && errors === 0) return 'non-2xx 0, errors 0';
+  return `WARNING non-2xx ${non2xx}, connection errors/timeouts ${errors} (status codes per run: ${runs.map((r) => r.statuses).join(' | ')})`;
+}
+
+async function run(quick: boolean, cleanup: Cleanup): Promise<BenchResult[]> {
+  const times = quick ? 1 : 3;
+  const rateSeconds = quick ? 5 : 20;
+  const saturationSeconds = quick ? 5 : 15;
+  const mode = quick ? 'quick' : 'full';
+
+  const api = await startApi(cleanup, await scratchDatabase(cleanup, 'jxbench_api'));
+  const readId = await step('creating the report to read', () => createFilledReport(api));
+  const targets: EditTarget[] = [];
+  for (let i = 0; i < EDIT_CONNECTIONS; i++) targets.push({ ...(await step('creating a report to edit', () => createReport(api))), seq: 0 });
+
+  // Warm-up (not measured): JIT, pools and the read model's caches.
+  await step('GET warm-up', () => getRun(api, readId, SATURATION_CONNECTIONS, quick ? 1 : 3));
+  await step('edit warm-up', () => editRun(api, targets, quick ? 1 : 3, RATE));
+
+  const getRate = await repeat(times, 'GET at a fixed rate', () => getRun(api, readId, RATE_CONNECTIONS, rateSeconds, RATE));
+  const getSaturation = await repeat(times, 'GET unthrottled', () => getRun(api, readId, SATURATION_CONNECTIONS, saturationSeconds));
+  const edits = await repeat(times, 'edit at a fixed rate', () => editRun(api, targets, rateSeconds, RATE));
+
+  const setup = 'PostgreSQL scratch database, API in process (NestJS/Fastify, WORKER_IN_PROCESS true, LOG_LEVEL silent), autocannon 9 on 127.0.0.1';
+  const of = (n: number) => (n === 1 ? `${mode} mode, 1 run` : `${mode} mode, median of ${n} runs`);
+  const rateHow = (connections: number) =>
+    `${RATE} req/s overall over ${connections} connections (autocannon's per-connection rate, latency corrected for coordinated omission), ${rateSeconds} s`;
+  const getRateNote = `GET /reports/{id} (budget, 3 indicators, goal) at ${rateHow(RATE_CONNECTIONS)}; ${of(times)}; ${setup}`;
+  const editNote = `PUT /reports/{id}/narrative/goal at ${rateHow(EDIT_CONNECTIONS)}; each connection edits its own report with If-Match from its last ETag; ${of(times)}; ${setup}`;
+
+  return [
+    {
+      name: 'api.get.p99Ms',
+      value: median(getRate.map((r) => r.p99)),
+      unit: 'ms',
+      better: 'lower',
+      notes: `${getRateNote}; runs p99 ${list(getRate, (r) => r.p99)} ms; achieved ${list(getRate, (r) => r.rps)} req/s; ${failuresNote(getRate)}`,
+    },
+    {
+      name: 'api.get.p50Ms',
+      value: median(getRate.map((r) => r.p50)),
+      unit: 'ms',
+      better: 'lower',
+      notes: `${getRateNote}; runs p50 ${list(getRate, (r) => r.p50)} ms`,
+    },
+    {
+      name: 'api.get.rps',
+      value: median(getSaturation.map((r) => r.rps)),
+      unit: 'req/s',
+      better: 'higher',
+      notes: `GET /reports/{id} unthrottled, ${SATURATION_CONNECTIONS} connections, ${saturationSeconds} s; ${of(times)}; runs ${list(getSaturation, (r) => r.rps, 0)} req/s (p99 ${list(getSaturation, (r) => r.p99)} ms); ${failuresNote(getSaturation)}; ${setup}`,
+    },
+    {
+      name: 'api.edit.p99Ms',
+      value: median(edits.map((r) => r.p99)),
+      unit: 'ms',
+      better: 'lower',
+      target: 25,
+      notes: `${editNote}; runs p99 ${list(edits, (r) => r.p99)} ms; ${failuresNote(edits)}`,
+    },
+    {
+      name: 'api.edit.p50Ms',
+      value: median(edits.map((r) => r.p50)),
+      unit: 'ms',
+      better: 'lower',
+      notes: `${editNote}; runs p50 ${list(edits, (r) => r.p50)} ms`,
+    },
+    {
+      name: 'api.edit.rps',
+      value: median(edits.map((r) => r.rps)),
+      unit: 'req/s',
+      better: 'higher',
+      notes: `achieved rate of the edit runs (target rate ${RATE} req/s); runs ${list(edits, (r) => r.rps)} req/s; ${failuresNote(edits)}`,
+    },
+  ];
+}
+
+export const benchApi: Benchmark = async ({ quick }) => {
+  const cleanup = new Cleanup();
+  let results: BenchResult[];
+  try {
+    results = await run(quick, cleanup);
+  } catch (error) {
+    const failures = await cleanup.runAll();
+    if (failures.length > 0 && error instanceof Error) error.message += ` (and cleaning up: ${failures.join('; ')})`;
+    throw error;
+  }
+  const failures = await cleanup.runAll();
+  if (failures.length > 0) throw new Error(`api bench: cleaning up failed: ${failures.join('; ')}`);
+  return results;
+};
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  benchApi({ quick: process.argv.includes('--quick') }).then(
+    (results) => process.stdout.write(`${JSON.stringify(results, null, 2)}\n`),
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}
