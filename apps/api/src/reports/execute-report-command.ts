@@ -10,7 +10,7 @@ import {
   type ReportEvent,
   type ReportState,
 } from '#domain';
-import { EventStore, WrongExpectedRevisionError, type NewEvent, type RecordedEvent } from '#eventstore';
+import { EventStore, WrongExpectedRevisionError, type NewEvent } from '#eventstore';
 import { Clock } from '#platform';
 import { AccessPolicy } from '../auth/access-policy.js';
 import type { Principal } from '../auth/principal.js';
@@ -67,14 +67,14 @@ export class ExecuteReportCommandHandler implements ICommandHandler<ExecuteRepor
   async execute(command: ExecuteReportCommand): Promise<ReportCommandResult> {
     const { reportId, principal, expectedRevision } = command;
     const streamId = reportStreamId(reportId);
-    const loaded = await this.reports.load(reportId);
+    const loaded = await this.reports.loadForDecision(reportId);
     const organisationId =
       loaded.state.status !== 'none' ? loaded.state.organisationId : ((command.data as { organisationId?: string }).organisationId ?? principal.organisationId);
     if (!(await this.access.canSee(principal, organisationId))) {
       if (loaded.state.status !== 'none') throw notFound(reportId);
       throw HttpProblem.of(403, 'ORGANISATION_NOT_ALLOWED', 'organisationId', '只能为本单位创建报告', 'Reports can only be created for your own organisation');
     }
-    const earlier = this.findEarlierAttempt(command, loaded.events);
+    const earlier = this.findEarlierAttempt(command, loaded.revisionOfEvent);
     if (earlier !== null) {
       // The same command (same Idempotency-Key) was appended before its answer got lost.
       const before = await this.reports.load(reportId, { toRevision: earlier });
@@ -102,19 +102,20 @@ export class ExecuteReportCommandHandler implements ICommandHandler<ExecuteRepor
     );
     for (const event of events) this.metrics.appendedEvents.inc({ type: event.type });
     const state = events.reduce<ReportState>((current, event) => evolve(current, event), loaded.state);
+    this.reports.appended(reportId, result.events);
     return { state, revision: result.nextExpectedRevision, appended: events.length };
   }
 
   /** Revision of the last event an earlier attempt of this command appended, if any. */
-  private findEarlierAttempt(command: ExecuteReportCommand, events: readonly RecordedEvent[]): number | null {
+  private findEarlierAttempt(command: ExecuteReportCommand, revisionOfEvent: ReadonlyMap<string, number>): number | null {
     const key = command.context.idempotencyKey;
     if (key === null) return null;
-    const first = deterministicEventId(command.principal.userId, key, 0);
-    const start = events.findIndex((event) => event.id === first);
-    if (start < 0) return null;
-    let last = start;
-    while (last + 1 < events.length && events[last + 1]!.id === deterministicEventId(command.principal.userId, key, last + 1 - start)) last++;
-    return events[last]!.revision;
+    let last: number | null = null;
+    for (let index = 0; ; index++) {
+      const revision = revisionOfEvent.get(deterministicEventId(command.principal.userId, key, index));
+      if (revision === undefined) return last;
+      last = revision;
+    }
   }
 
   private toNewEvent(event: ReportEvent, index: number, command: ExecuteReportCommand): NewEvent {

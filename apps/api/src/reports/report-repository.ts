@@ -9,9 +9,28 @@ export interface LoadedReport {
   events: RecordedEvent[];
 }
 
+/** What a command needs of a report: its state, revision, and the revision of each event id. */
+export interface ReportForDecision {
+  state: ReportState;
+  revision: number | null;
+  revisionOfEvent: ReadonlyMap<string, number>;
+}
+
+interface Snapshot {
+  state: ReportState;
+  revision: number;
+  revisionOfEvent: Map<string, number>;
+}
+
+/** Reports whose folded state this process keeps; each costs a few kilobytes. */
+const SNAPSHOTS_KEPT = 2000;
+
 /** Reads a report's stream and folds it; stored payloads are validated (and upcast) on read. */
 @Injectable()
 export class ReportRepository {
+  /** Folded states by report, least recently used first. Only ever extended by newer events. */
+  private readonly snapshots = new Map<string, Snapshot>();
+
   constructor(private readonly eventStore: EventStore) {}
 
   async load(reportId: string, options: { toRevision?: number; until?: string } = {}): Promise<LoadedReport> {
@@ -20,6 +39,45 @@ export class ReportRepository {
     let state: ReportState = initialState();
     for (const event of applied) state = evolve(state, toDomainEvent(event));
     return { state, revision: applied.length === 0 ? null : applied[applied.length - 1]!.revision, events: applied };
+  }
+
+  /**
+   * The current state for deciding a command: the remembered fold, extended by whatever was
+   * appended since (by this process or any other), so a long history is not replayed per edit.
+   */
+  async loadForDecision(reportId: string): Promise<ReportForDecision> {
+    const known = this.snapshots.get(reportId);
+    const fromRevision = known ? known.revision + 1 : 0;
+    const events = await this.eventStore.readStream(reportStreamId(reportId), { fromRevision });
+    if (!known && events.length === 0) return { state: initialState(), revision: null, revisionOfEvent: new Map() };
+    const snapshot: Snapshot = known ?? { state: initialState(), revision: -1, revisionOfEvent: new Map() };
+    this.remember(reportId, this.extend(snapshot, events));
+    // A copy of the moment: a concurrent command of this process may extend the snapshot later.
+    return { state: snapshot.state, revision: snapshot.revision, revisionOfEvent: new Map(snapshot.revisionOfEvent) };
+  }
+
+  /** After an append: what was appended extends the remembered fold, when it directly follows it. */
+  appended(reportId: string, events: readonly RecordedEvent[]): void {
+    const known = this.snapshots.get(reportId);
+    const first = events[0];
+    if (!first) return;
+    if (known ? first.revision !== known.revision + 1 : first.revision !== 0) return;
+    this.remember(reportId, this.extend(known ?? { state: initialState(), revision: -1, revisionOfEvent: new Map() }, events));
+  }
+
+  private extend(snapshot: Snapshot, events: readonly RecordedEvent[]): Snapshot {
+    for (const event of events) {
+      snapshot.state = evolve(snapshot.state, toDomainEvent(event));
+      snapshot.revision = event.revision;
+      snapshot.revisionOfEvent.set(event.id, event.revision);
+    }
+    return snapshot;
+  }
+
+  private remember(reportId: string, snapshot: Snapshot): void {
+    this.snapshots.delete(reportId);
+    this.snapshots.set(reportId, snapshot);
+    if (this.snapshots.size > SNAPSHOTS_KEPT) this.snapshots.delete(this.snapshots.keys().next().value!);
   }
 }
 
