@@ -50,7 +50,7 @@ export class ReportsController {
 
   @Get(':reportId')
   async get(@Param('reportId') reportId: string, @Res({ passthrough: true }) reply: FastifyReply, @CurrentPrincipal() principal: Principal) {
-    const loaded = await this.reports.load(pathId(reportId, 'reportId'));
+    const loaded = await this.reports.loadForDecision(pathId(reportId, 'reportId'));
     if (loaded.state.status === 'none' || !(await this.access.canSee(principal, loaded.state.organisationId))) throw notFound(reportId);
     void reply.header('etag', etagOf(loaded.revision!));
     return representReport(loaded.state, loaded.revision!);
