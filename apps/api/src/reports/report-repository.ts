@@ -61,12 +61,20 @@ export class ReportRepository {
     const known = this.snapshots.get(reportId);
     const first = events[0];
     if (!first) return;
-    if (known ? first.revision !== known.revision + 1 : first.revision !== 0) return;
+    // Only when nothing is missing between the snapshot and these events; else the next load reads them.
+    if (known ? first.revision > known.revision + 1 : first.revision !== 0) return;
     this.remember(reportId, this.extend(known ?? { state: initialState(), revision: -1, revisionOfEvent: new Map() }, events));
   }
 
+  /**
+   * Folds in the events that directly follow the snapshot. Concurrent loads of one report read
+   * overlapping events and extend the same snapshot one after the other: what is already folded
+   * in is skipped, never applied twice.
+   */
   private extend(snapshot: Snapshot, events: readonly RecordedEvent[]): Snapshot {
     for (const event of events) {
+      if (event.revision <= snapshot.revision) continue;
+      if (event.revision !== snapshot.revision + 1) throw new Error(`report stream read with a gap: revision ${snapshot.revision} then ${event.revision}`);
       snapshot.state = evolve(snapshot.state, toDomainEvent(event));
       snapshot.revision = event.revision;
       snapshot.revisionOfEvent.set(event.id, event.revision);
