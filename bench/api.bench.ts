@@ -1,13 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import pg from 'pg';
 import { loadConfig } from '#config';
 import { EventStore } from '#eventstore';
 import { createLogger, SystemClock } from '#platform';
 import { createApiApp } from '../apps/api/src/bootstrap.js';
 import { demoUsers, seedDemoRegion } from '../apps/cli/src/seed-demo.js';
 import { median, type Benchmark, type BenchResult } from './bench-result.js';
+import { Cleanup, scratchDatabase, stepper } from './support/resources.js';
+
+const step = stepper('api bench');
 
 /**
  * Latency and throughput of the HTTP API (NestJS on Fastify) on a PostgreSQL store, measured with
@@ -23,7 +24,6 @@ import { median, type Benchmark, type BenchResult } from './bench-result.js';
  */
 
 /** The local PostgreSQL server; the bench creates and drops its own database there. */
-const serverUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const USERNAME = 'demo.filler';
 const RATE = 200;
 const RATE_CONNECTIONS = 10;
@@ -77,63 +77,6 @@ const autocannon = createRequire(import.meta.url)('autocannon') as (options: AcO
 
 // ── resources ────────────────────────────────────────────────────────────────
 
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-/** Things to undo at the end, last first; every step runs even if an earlier one fails. */
-class Cleanup {
-  private readonly steps: Array<{ what: string; run: () => Promise<void> }> = [];
-
-  defer(what: string, run: () => Promise<void>): void {
-    this.steps.push({ what, run });
-  }
-
-  async runAll(): Promise<string[]> {
-    const failures: string[] = [];
-    for (const step of this.steps.splice(0).reverse()) {
-      try {
-        await step.run();
-      } catch (error) {
-        failures.push(`${step.what}: ${describe(error)}`);
-      }
-    }
-    return failures;
-  }
-}
-
-async function step<T>(what: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof Error && error.message.startsWith('api bench:')) throw error;
-    throw new Error(`api bench: ${what} failed: ${describe(error)}`, { cause: error });
-  }
-}
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
-async function adminQuery(sql: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
-  await admin.connect();
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.end();
-  }
-}
-
-/** A fresh database on the server, dropped at cleanup; returns its URL. */
-async function scratchDatabase(cleanup: Cleanup, prefix: string): Promise<string> {
-  const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  await step(`creating scratch database ${name} on ${serverUrl}`, () => adminQuery(`CREATE DATABASE ${name}`));
-  cleanup.defer(`dropping scratch database ${name}`, () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-  return withDatabase(serverUrl, name);
-}
 
 // ── the API under test ───────────────────────────────────────────────────────
 
@@ -306,7 +249,7 @@ async function run(quick: boolean, cleanup: Cleanup): Promise<BenchResult[]> {
   const saturationSeconds = quick ? 5 : 15;
   const mode = quick ? 'quick' : 'full';
 
-  const api = await startApi(cleanup, await scratchDatabase(cleanup, 'jxbench_api'));
+  const api = await startApi(cleanup, await scratchDatabase(cleanup, 'jxbench_api', step));
   const readId = await step('creating the report to read', () => createFilledReport(api));
   const targets: EditTarget[] = [];
   for (let i = 0; i < EDIT_CONNECTIONS; i++) targets.push({ ...(await step('creating a report to edit', () => createReport(api))), seq: 0 });

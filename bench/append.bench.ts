@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,9 @@ import { getPostgreSQLEventStore, type PostgresEventStore as EmmettEventStore } 
 import pg from 'pg';
 import { openEventStore, type EventMetadata, type EventStore, type NewEvent } from '#eventstore';
 import { median, type Benchmark, type BenchResult } from './bench-result.js';
+import { Cleanup, describeError, scratchDatabase, stepper } from './support/resources.js';
+
+const step = stepper('append bench');
 
 /**
  * Append throughput (events/s) of our event store against Emmett's PostgreSQL event store.
@@ -23,7 +26,6 @@ import { median, type Benchmark, type BenchResult } from './bench-result.js';
  */
 
 /** The local PostgreSQL server; the bench creates and drops its own databases there. */
-const serverUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const POOL_SIZE = 20;
 
 // ── the event both stores append ────────────────────────────────────────────
@@ -82,10 +84,6 @@ interface Contender {
   readonly appendOne: AppendOne;
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
 function oursAppender(label: string, store: EventStore): AppendOne {
   return async (stream, seq) => {
     const at = new Date().toISOString();
@@ -103,7 +101,7 @@ function oursAppender(label: string, store: EventStore): AppendOne {
     try {
       next = (await store.append(stream.id, [event], expected)).nextExpectedRevision;
     } catch (error) {
-      throw new Error(`append bench: ${label}: append to ${stream.id} at expected revision ${expected} failed: ${describe(error)}`, { cause: error });
+      throw new Error(`append bench: ${label}: append to ${stream.id} at expected revision ${expected} failed: ${describeError(error)}`, { cause: error });
     }
     if (next !== stream.count) throw new Error(`append bench: ${label}: append to ${stream.id} returned revision ${next}, expected ${stream.count}`);
     stream.count += 1;
@@ -124,7 +122,7 @@ function emmettAppender(label: string, store: EmmettEventStore): AppendOne {
     try {
       next = (await store.appendToStream<IndicatorUpdated>(stream.id, [event], { expectedStreamVersion: expected })).nextExpectedStreamVersion;
     } catch (error) {
-      throw new Error(`append bench: ${label}: append to ${stream.id} at expected version ${expected} failed: ${describe(error)}`, { cause: error });
+      throw new Error(`append bench: ${label}: append to ${stream.id} at expected version ${expected} failed: ${describeError(error)}`, { cause: error });
     }
     if (next !== expected + 1n) throw new Error(`append bench: ${label}: append to ${stream.id} returned version ${next}, expected ${expected + 1n}`);
     stream.count += 1;
@@ -222,59 +220,6 @@ function result(name: string, workload: Workload, ours: Measured, peer: Measured
 
 // ── resources ────────────────────────────────────────────────────────────────
 
-/** Things to undo at the end, last first; every step runs even if an earlier one fails. */
-class Cleanup {
-  private readonly steps: Array<{ what: string; run: () => Promise<void> }> = [];
-
-  defer(what: string, run: () => Promise<void>): void {
-    this.steps.push({ what, run });
-  }
-
-  async runAll(): Promise<string[]> {
-    const failures: string[] = [];
-    for (const step of this.steps.splice(0).reverse()) {
-      try {
-        await step.run();
-      } catch (error) {
-        failures.push(`${step.what}: ${describe(error)}`);
-      }
-    }
-    return failures;
-  }
-}
-
-async function step<T>(what: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof Error && error.message.startsWith('append bench:')) throw error;
-    throw new Error(`append bench: ${what} failed: ${describe(error)}`, { cause: error });
-  }
-}
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
-async function adminQuery(sql: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
-  await admin.connect();
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.end();
-  }
-}
-
-/** A fresh database on the server, dropped at cleanup; returns its URL. */
-async function scratchDatabase(cleanup: Cleanup, prefix: string): Promise<string> {
-  const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  await step(`creating scratch database ${name} on ${serverUrl}`, () => adminQuery(`CREATE DATABASE ${name}`));
-  cleanup.defer(`dropping scratch database ${name}`, () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-  return withDatabase(serverUrl, name);
-}
 
 async function openOurs(cleanup: Cleanup, url: string, label: string): Promise<EventStore> {
   const store = await step(`opening ${label} at ${url}`, () => openEventStore(url, { maxConnections: POOL_SIZE }));
@@ -314,8 +259,8 @@ async function run(quick: boolean, cleanup: Cleanup): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
 
   // PostgreSQL server: ours and Emmett, each in its own scratch database, alternating.
-  const ours = await openOurs(cleanup, await scratchDatabase(cleanup, 'jxbench_ours'), 'our store (postgres)');
-  const emmett = await openEmmett(cleanup, await scratchDatabase(cleanup, 'jxbench_emmett'));
+  const ours = await openOurs(cleanup, await scratchDatabase(cleanup, 'jxbench_ours', step), 'our store (postgres)');
+  const emmett = await openEmmett(cleanup, await scratchDatabase(cleanup, 'jxbench_emmett', step));
   const pgContenders: Contender[] = [
     { label: 'ours', appendOne: oursAppender('our store (postgres)', ours) },
     { label: 'emmett', appendOne: emmettAppender('emmett-postgresql', emmett) },

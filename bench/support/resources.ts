@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+/** The PostgreSQL server the benchmarks create their scratch databases on. */
+export const benchServerUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
+
+export function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** Things to undo at the end, last first; every step runs even if an earlier one fails. */
+export class Cleanup {
+  private readonly steps: Array<{ what: string; run: () => Promise<void> }> = [];
+
+  defer(what: string, run: () => Promise<void>): void {
+    this.steps.push({ what, run });
+  }
+
+  async runAll(): Promise<string[]> {
+    const failures: string[] = [];
+    for (const step of this.steps.splice(0).reverse()) {
+      try {
+        await step.run();
+      } catch (error) {
+        failures.push(`${step.what}: ${describeError(error)}`);
+      }
+    }
+    return failures;
+  }
+}
+
+/** Runs one step of a benchmark, so that a failure says which bench and which step. */
+export function stepper(bench: string) {
+  const prefix = `${bench}:`;
+  return async function step<T>(what: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof Error && error.message.startsWith(prefix)) throw error;
+      throw new Error(`${prefix} ${what} failed: ${describeError(error)}`, { cause: error });
+    }
+  };
+}
+
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: withDatabase(benchServerUrl, 'postgres') });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** A fresh database on the server, dropped at cleanup; returns its URL. */
+export async function scratchDatabase(cleanup: Cleanup, prefix: string, step: ReturnType<typeof stepper>): Promise<string> {
+  const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  await step(`creating scratch database ${name} on ${benchServerUrl}`, () => adminQuery(`CREATE DATABASE ${name}`));
+  cleanup.defer(`dropping scratch database ${name}`, () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  return withDatabase(benchServerUrl, name);
+}
