@@ -1,12 +1,11 @@
 import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { loadConfig } from '#config';
 import { EventStore } from '#eventstore';
 import { createLogger, SystemClock } from '#platform';
 import { createApiApp } from '../apps/api/src/bootstrap.js';
 import { demoUsers, seedDemoRegion } from '../apps/cli/src/seed-demo.js';
 import { median, type Benchmark, type BenchResult } from './bench-result.js';
-import { Cleanup, scratchDatabase, stepper } from './support/resources.js';
+import { withCleanup, runWhenMain, Cleanup, scratchDatabase, stepper } from './support/resources.js';
 
 const step = stepper('api bench');
 
@@ -316,27 +315,6 @@ async function run(quick: boolean, cleanup: Cleanup): Promise<BenchResult[]> {
   ];
 }
 
-export const benchApi: Benchmark = async ({ quick }) => {
-  const cleanup = new Cleanup();
-  let results: BenchResult[];
-  try {
-    results = await run(quick, cleanup);
-  } catch (error) {
-    const failures = await cleanup.runAll();
-    if (failures.length > 0 && error instanceof Error) error.message += ` (and cleaning up: ${failures.join('; ')})`;
-    throw error;
-  }
-  const failures = await cleanup.runAll();
-  if (failures.length > 0) throw new Error(`api bench: cleaning up failed: ${failures.join('; ')}`);
-  return results;
-};
+export const benchApi: Benchmark = ({ quick }) => withCleanup('api bench', (cleanup) => run(quick, cleanup));
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  benchApi({ quick: process.argv.includes('--quick') }).then(
-    (results) => process.stdout.write(`${JSON.stringify(results, null, 2)}\n`),
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
-}
+runWhenMain(import.meta.url, benchApi);

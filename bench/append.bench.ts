@@ -3,13 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
 import type { Event } from '@event-driven-io/emmett';
 import { getPostgreSQLEventStore, type PostgresEventStore as EmmettEventStore } from '@event-driven-io/emmett-postgresql';
 import pg from 'pg';
 import { openEventStore, type EventMetadata, type EventStore, type NewEvent } from '#eventstore';
 import { median, type Benchmark, type BenchResult } from './bench-result.js';
-import { Cleanup, describeError, scratchDatabase, stepper } from './support/resources.js';
+import { withCleanup, runWhenMain, Cleanup, describeError, scratchDatabase, stepper } from './support/resources.js';
 
 const step = stepper('append bench');
 
@@ -289,27 +288,6 @@ async function run(quick: boolean, cleanup: Cleanup): Promise<BenchResult[]> {
   return results;
 }
 
-export const benchAppend: Benchmark = async ({ quick }) => {
-  const cleanup = new Cleanup();
-  let results: BenchResult[];
-  try {
-    results = await run(quick, cleanup);
-  } catch (error) {
-    const failures = await cleanup.runAll();
-    if (failures.length > 0 && error instanceof Error) error.message += ` (and cleaning up: ${failures.join('; ')})`;
-    throw error;
-  }
-  const failures = await cleanup.runAll();
-  if (failures.length > 0) throw new Error(`append bench: cleaning up failed: ${failures.join('; ')}`);
-  return results;
-};
+export const benchAppend: Benchmark = ({ quick }) => withCleanup('append bench', (cleanup) => run(quick, cleanup));
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  benchAppend({ quick: process.argv.includes('--quick') }).then(
-    (results) => process.stdout.write(`${JSON.stringify(results, null, 2)}\n`),
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
-}
+runWhenMain(import.meta.url, benchAppend);

@@ -3,11 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { openSqlClient, PostgresEventStore, type EventStore, type SqlClient } from '#eventstore';
 import { rebuildReadModels, type RebuildResult } from '#read-models';
 import { appendHistories, reportHistories } from '../libs/read-models/src/testing/report-histories.js';
+import { runWhenMain } from './support/resources.js';
 import { median, type Benchmark, type BenchResult } from './bench-result.js';
 
 /**
@@ -121,12 +121,4 @@ export const benchRebuild: Benchmark = async ({ quick }) => {
   return [await benchPostgres(pgPlan), await benchPglite(pglite, quick)];
 };
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  benchRebuild({ quick: process.argv.includes('--quick') }).then(
-    (results) => process.stdout.write(`${JSON.stringify(results, null, 2)}\n`),
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
-}
+runWhenMain(import.meta.url, benchRebuild);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 
 /** The PostgreSQL server the benchmarks create their scratch databases on. */
@@ -64,4 +65,32 @@ export async function scratchDatabase(cleanup: Cleanup, prefix: string, step: Re
   await step(`creating scratch database ${name} on ${benchServerUrl}`, () => adminQuery(`CREATE DATABASE ${name}`));
   cleanup.defer(`dropping scratch database ${name}`, () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
   return withDatabase(benchServerUrl, name);
+}
+
+/** Runs a benchmark body with a Cleanup that always runs, and reports what failed to clean up. */
+export async function withCleanup<T>(bench: string, body: (cleanup: Cleanup) => Promise<T>): Promise<T> {
+  const cleanup = new Cleanup();
+  let result: T;
+  try {
+    result = await body(cleanup);
+  } catch (error) {
+    const failures = await cleanup.runAll();
+    if (failures.length > 0 && error instanceof Error) error.message += ` (and cleaning up: ${failures.join('; ')})`;
+    throw error;
+  }
+  const failures = await cleanup.runAll();
+  if (failures.length > 0) throw new Error(`${bench}: cleaning up failed: ${failures.join('; ')}`);
+  return result;
+}
+
+/** Lets a benchmark file run on its own (`node dist/bench/x.bench.js [--quick]`), printing JSON. */
+export function runWhenMain(moduleUrl: string, benchmark: (options: { quick: boolean }) => Promise<unknown>): void {
+  if (process.argv[1] === undefined || moduleUrl !== pathToFileURL(process.argv[1]).href) return;
+  benchmark({ quick: process.argv.includes('--quick') }).then(
+    (results) => process.stdout.write(`${JSON.stringify(results, null, 2)}\n`),
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
 }
