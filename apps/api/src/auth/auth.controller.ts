@@ -6,7 +6,7 @@ import { AccessTokens } from './access-tokens.js';
 import { DirectoryReadModel } from './directory-read-model.js';
 import { PasswordHasher } from './password-hasher.js';
 import { Public, type Principal } from './principal.js';
-import { httpProblem, refusalsAsProblems } from './auth-problems.js';
+import { httpProblem } from './auth-problems.js';
 
 const loginSchema = z.object({ username: z.string().min(1).max(128), password: z.string().min(1).max(4096) }).strict();
 
@@ -29,7 +29,7 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   async login(@Body() body: unknown) {
-    const { username, password } = await refusalsAsProblems(async () => parseOrThrow(loginSchema, body ?? {}, 'COMMAND_INVALID'));
+    const { username, password } = parseOrThrow(loginSchema, body ?? {}, 'COMMAND_INVALID');
     const user = await this.directory.credentials(username);
     const verified = user ? await this.hasher.verify(password, user.passwordHash) : await this.hasher.verifyUnknown(password);
     if (!user || !verified || !user.active) throw httpProblem(401, 'AUTH_INVALID_CREDENTIALS', invalidCredentials);

@@ -5,7 +5,6 @@ import { AccessPolicy } from './access-policy.js';
 import { DirectoryReadModel } from './directory-read-model.js';
 import { DirectoryWriter } from './directory-writer.js';
 import { CurrentPrincipal, type Principal } from './principal.js';
-import { refusalsAsProblems } from './auth-problems.js';
 import { requireAdmin } from './require-role.js';
 
 function view(organisation: OrganisationAggregate) {
@@ -25,7 +24,7 @@ export class OrganisationsController {
   @Post()
   async register(@CurrentPrincipal() principal: Principal, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
     requireAdmin(principal);
-    const { state, position } = await refusalsAsProblems(() => this.writer.registerOrganisation(body ?? {}, principal));
+    const { state, position } = await this.writer.registerOrganisation(body ?? {}, principal);
     void reply.status(position === null ? 200 : 201);
     return view(state);
   }
@@ -34,7 +33,7 @@ export class OrganisationsController {
   @Patch(':organisationId')
   async rename(@CurrentPrincipal() principal: Principal, @Param('organisationId') organisationId: string, @Body() body: unknown) {
     requireAdmin(principal);
-    const { state } = await refusalsAsProblems(() => this.writer.renameOrganisation(organisationId, body ?? {}, principal));
+    const { state } = await this.writer.renameOrganisation(organisationId, body ?? {}, principal);
     return view(state);
   }
 

@@ -5,7 +5,7 @@ import { AccessPolicy } from './access-policy.js';
 import { DirectoryReadModel } from './directory-read-model.js';
 import { DirectoryWriter } from './directory-writer.js';
 import { CurrentPrincipal, type Principal } from './principal.js';
-import { httpProblem, refusalsAsProblems } from './auth-problems.js';
+import { httpProblem } from './auth-problems.js';
 import { requireAdmin } from './require-role.js';
 
 function view(user: UserAggregate) {
@@ -25,7 +25,7 @@ export class UsersController {
   @Post()
   async register(@CurrentPrincipal() principal: Principal, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
     requireAdmin(principal);
-    const { state, position } = await refusalsAsProblems(() => this.writer.registerUser(body ?? {}, principal));
+    const { state, position } = await this.writer.registerUser(body ?? {}, principal);
     void reply.status(position === null ? 200 : 201);
     return view(state);
   }
@@ -53,7 +53,7 @@ export class UsersController {
   @Post('me/password')
   @HttpCode(204)
   async changeOwnPassword(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<void> {
-    await refusalsAsProblems(() => this.writer.changePassword(principal.userId, body ?? {}, principal));
+    await this.writer.changePassword(principal.userId, body ?? {}, principal);
   }
 
   /** An administrator resets the password of a user of their region. */
@@ -61,14 +61,14 @@ export class UsersController {
   @HttpCode(204)
   async resetPassword(@CurrentPrincipal() principal: Principal, @Param('userId') userId: string, @Body() body: unknown): Promise<void> {
     requireAdmin(principal);
-    await refusalsAsProblems(() => this.writer.changePassword(userId, body ?? {}, principal));
+    await this.writer.changePassword(userId, body ?? {}, principal);
   }
 
   @Post(':userId/deactivate')
   @HttpCode(200)
   async deactivate(@CurrentPrincipal() principal: Principal, @Param('userId') userId: string, @Body() body: unknown) {
     requireAdmin(principal);
-    const { state } = await refusalsAsProblems(() => this.writer.deactivateUser(userId, body ?? {}, principal));
+    const { state } = await this.writer.deactivateUser(userId, body ?? {}, principal);
     return view(state);
   }
 }

@@ -7,18 +7,14 @@ import { LOGGER } from '#platform';
 import { HttpProblem } from './http-problem.js';
 import { negotiateLocale, problem, problemDocument, PROBLEM_CONTENT_TYPE } from './problem.js';
 
-/** Domain refusal codes that are not plain 422s. */
-const domainStatus: Record<string, number> = {
-  COMMAND_INVALID: 400,
-  BODY_INVALID: 400,
-  QUERY_INVALID: 400,
-  NOT_FOUND: 404,
-  REPORT_NOT_FOUND: 404,
-  ROLE_NOT_ALLOWED: 403,
-  ACTOR_OUTSIDE_UNIT: 403,
-  FORBIDDEN: 403,
-  REPORT_ALREADY_EXISTS: 409,
-};
+/** The HTTP status of a domain refusal: 422 unless its code says it is about input, access, existence or a clash. */
+export function statusForDomainCode(code: string): number {
+  if (code === 'COMMAND_INVALID' || code === 'BODY_INVALID' || code === 'QUERY_INVALID') return 400;
+  if (code === 'FORBIDDEN' || code === 'ROLE_NOT_ALLOWED' || code === 'ACTOR_OUTSIDE_UNIT' || code.endsWith('_OUTSIDE_REGION') || code === 'USER_CANNOT_DEACTIVATE_SELF') return 403;
+  if (code === 'NOT_FOUND' || code.endsWith('_NOT_FOUND')) return 404;
+  if (code.endsWith('_ALREADY_EXISTS') || code === 'USERNAME_TAKEN') return 409;
+  return 422;
+}
 
 interface FastifyLikeError {
   code?: string;
@@ -71,7 +67,7 @@ export class ProblemFilter implements ExceptionFilter {
     if (error instanceof HttpProblem) {
       ({ status, problems, headers, extensions } = error);
     } else if (isDomainError(error)) {
-      status = domainStatus[error.code] ?? (error.code.endsWith('_NOT_FOUND') ? 404 : 422);
+      status = statusForDomainCode(error.code);
       problems = error.problems;
     } else if (error instanceof WrongExpectedRevisionError) {
       status = 412;
