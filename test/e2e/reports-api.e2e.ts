@@ -77,12 +77,13 @@ export function reportsApiSuite(adapter: string, database: () => Promise<{ url: 
       const submitted = await edit(id, tag, 'POST', '/submit', {});
       expect([submitted.status, submitted.body.status]).toEqual([200, 'submitted']);
       const finalRevision = Number(submitted.headers.get('etag')!.replace(/"/g, ''));
-      expect(finalRevision).toBe(steps.length + 2);
+      // The submission and the first review stage it enters: two events.
+      expect(finalRevision).toBe(steps.length + 3);
 
       const history = await filler.request('GET', `/reports/${id}/history?pageSize=5&page=2`);
       expect(history.status).toBe(200);
       expect(history.body.total).toBe(finalRevision + 1);
-      expect(history.body.items.map((e: { revision: number }) => e.revision)).toEqual([5, 6, 7, 8]);
+      expect(history.body.items.map((e: { revision: number }) => e.revision)).toEqual([5, 6, 7, 8, 9]);
       expect(history.body.items[0].actor).toEqual({ userId: 'demo-user-filler', role: 'unit_filler', organisationId: 'demo-unit-people-hospital' });
 
       const from = Number(beforeFix.replace(/"/g, ''));

@@ -75,3 +75,40 @@ export { runChecks, summariseChecks, type CheckSummary } from './checks/checks.j
 export { scoreReportFile, type ScoreFileResult } from './file/score-report-file.js';
 export * from './audit/index.js';
 export * from './directory/index.js';
+
+export {
+  DEFAULT_WORKFLOW_ID,
+  defaultWorkflow,
+  defaultWorkflowDefinition,
+  parseWorkflowDefinition,
+  reviewRoles,
+  workflowDefinitionSchema,
+  workflowSnapshotSchema,
+  workflowStageSchema,
+  type ReviewRole,
+  type WorkflowDefinition,
+  type WorkflowDefinitionInput,
+  type WorkflowSnapshot,
+  type WorkflowStage,
+} from './workflow/workflow.definition.js';
+export { reviewCommandDataSchemas, reviewCommandTypes, type ReviewCommandType } from './workflow/review.commands.js';
+export { opinionSchema, type Opinion } from './workflow/review.events.js';
+export type { ReviewState, ReviewerScore, ReturnRecord, StageApproval } from './workflow/review.state.js';
+export type { ReviewContext } from './workflow/review.decider.js';
+export {
+  currentWorkflow,
+  decideWorkflow,
+  defineWorkflowCommandSchema,
+  evolveWorkflow,
+  parseDefineWorkflow,
+  parseStoredWorkflowEvent,
+  workflowEventSchemas,
+  workflowStreamId,
+  type DefineWorkflow,
+  type WorkflowEvent,
+  type WorkflowState,
+} from './workflow/workflow.decider.js';
+export * from './campaign/index.js';
+
+export * from './calendar/index.js';
+export * from './deadlines/index.js';

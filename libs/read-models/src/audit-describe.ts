@@ -1,3 +1,4 @@
+import { describeReviewEvent } from './audit-describe-review.js';
 import {
   budgetColumnLabels,
   Dec,
@@ -265,10 +266,14 @@ export function describeReportEvent(before: ReportAggregate | null, event: Repor
     }
     case 'ReportWithdrawn':
       return only(text('撤回提交', 'withdrew the submission'), event.data.reason);
-    case 'ReportReturned': {
-      const { stage, opinion } = event.data;
-      return only(text(`退回修改${stage ? `（${stage}）` : ''}`, `returned the report for revision${stage ? ` (${stage})` : ''}`), opinion);
-    }
+    case 'ReviewStageEntered':
+    case 'ReviewApproved':
+    case 'ReportReturned':
+    case 'ReviewerScoreSet':
+    case 'ReportApproved':
+    case 'ReportPublished':
+    case 'ReportReopened':
+      return describeReviewEvent(before, event);
     default: {
       const unknown: never = event;
       throw new Error(`unhandled report event ${(unknown as ReportEvent).type}`);

@@ -221,7 +221,7 @@ describe.each(['pglite', 'postgres'] as const)('read models on %s', (kind) => {
         { 'zh-CN': '填写评价结论（8字）', en: 'wrote the conclusion (8 characters)' },
         { 'zh-CN': '修改填报总分：（空） → 96.50', en: 'changed the stated total: (empty) → 96.50' },
         { 'zh-CN': '提交报告（总分 94.48，等级 优）', en: 'submitted the report (total 94.48, grade excellent)' },
-        { 'zh-CN': '退回修改（department_review）', en: 'returned the report for revision (department_review)' },
+        { 'zh-CN': '退回修改（主管部门审核）', en: 'returned the report for revision (department review)' },
         // The actual is resent unchanged: only the self score is named.
         { 'zh-CN': '修改指标“公费医疗”的自评得分：（空） → 85.32', en: 'changed the self score of indicator “公费医疗”: (empty) → 85.32' },
         { 'zh-CN': '修改用户“张三”的密码', en: 'changed the password of “张三”' },

@@ -95,6 +95,8 @@ export function foldReport(before: FoldedReport | null, event: RecordedEvent): F
 /** Reads a stored view back into the domain's state, so folding can go on from it. */
 export function foldFromView(view: ReportView, revision: number): FoldedReport {
   const { id, status, organisationId, createdAt, createdBy, updatedAt, submittedAt, submittedBy, editors, lastReturn, report } = view;
+  // Views stored before the workflow existed lack its fields: they had no review yet.
+  const { submitters = submittedBy ? [submittedBy.userId] : [], review = null } = view as Partial<ReportView>;
   const state: ReportAggregate = {
     id,
     status,
@@ -106,7 +108,10 @@ export function foldFromView(view: ReportView, revision: number): FoldedReport {
     submittedAt,
     submittedBy,
     editors,
-    lastReturn,
+    submitters,
+    lastReturn: lastReturn && { ...lastReturn, opinions: lastReturn.opinions ?? [], to: lastReturn.to ?? 'draft' },
+    revision,
+    review,
   };
   return { state, revision, hash: null };
 }

@@ -3,6 +3,7 @@ import { commandMetadataSchema } from '../shared/actor.js';
 import { scoreString } from '../shared/decimal.js';
 import { parseOrThrow } from '../shared/zod-problems.js';
 import { fundingSources } from './report.model.js';
+import { reviewCommandDataSchemas } from '../workflow/review.commands.js';
 import {
   budgetAssessmentChangesSchema,
   budgetRowSchema,
@@ -54,6 +55,7 @@ export const reportCommandDataSchemas = {
   DetachEvidence: z.object({ evidenceId: idSchema }).strict(),
   SubmitReport: z.object({}).strict(),
   WithdrawReport: z.object({ reason: z.string().max(2000).nullable().default(null) }).strict(),
+  ...reviewCommandDataSchemas,
 } as const;
 
 export type ReportCommandType = keyof typeof reportCommandDataSchemas;
@@ -80,6 +82,11 @@ export const reportCommandSchema = z.discriminatedUnion('type', [
   commandSchema('DetachEvidence'),
   commandSchema('SubmitReport'),
   commandSchema('WithdrawReport'),
+  commandSchema('ApproveReport'),
+  commandSchema('ReturnReport'),
+  commandSchema('SetReviewerScore'),
+  commandSchema('PublishReport'),
+  commandSchema('ReopenReport'),
 ]);
 
 export type ReportCommand = z.output<typeof reportCommandSchema>;

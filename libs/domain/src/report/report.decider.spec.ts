@@ -4,6 +4,7 @@ import { AT, REPORT_ID, command, event, filler, header, indicatorAdded, indicato
 import { parseReportCommand } from './report.commands.js';
 import { DomainError } from '../shared/domain-error.js';
 import type { ReportEvent } from './report.events.js';
+import { defaultWorkflow } from '../workflow/workflow.definition.js';
 
 const created = reportCreated();
 
@@ -18,7 +19,8 @@ const projectB: ReportEvent[] = [
   indicatorAdded('b04', { level1: 'satisfaction', level2: 'service-satisfaction', name: '群众满意度', target: '90', unit: '%', actual: '90%', weight: '10', selfScore: '10' }, 3),
   indicatorAdded('b05', { level1: 'cost', level2: 'economic-cost', name: '项目超支额', comparator: '=', target: '0', unit: '万元', actual: '0万元' }, 4),
 ];
-const submitted = event('ReportSubmitted', { score: { profileId: 'default', profileVersion: 1, total: '100.00', grade: '优' } });
+const submittedOnly = event('ReportSubmitted', { score: { profileId: 'default', profileVersion: 1, total: '100.00', grade: '优' }, workflow: defaultWorkflow });
+const submitted = submittedOnly;
 
 describe('report decider: creating', () => {
   it('creates a draft for the acting unit with the default rule profile', () => {
@@ -129,7 +131,7 @@ describe('report decider: editing a draft', () => {
 
 describe('report decider: submitting and withdrawing', () => {
   it('submits a report whose checks hold no error, recording the score it had', () => {
-    given(projectB).when(command('SubmitReport', {})).then([submitted]);
+    given(projectB).when(command('SubmitReport', {})).then([submitted, event('ReviewStageEntered', { stageId: 'unit_signoff', stageIndex: 0, role: 'unit_leader', approvalsRequired: 1, timeLimitWorkingDays: 3, cycle: 1 })]);
   });
 
   it('refuses submission while error checks hold, and lists each of them with its field', () => {
@@ -152,7 +154,7 @@ describe('report decider: submitting and withdrawing', () => {
 
   it('accepts edits again once the review workflow has returned the report', () => {
     const reviewer = { userId: 'u-finance', role: 'finance_reviewer' as const, organisationId: 'org-kaijiang-czj' };
-    const returned = event('ReportReturned', { stage: 'finance-review', opinion: '满意度指标须附问卷' }, reviewer);
+    const returned = event('ReportReturned', { stage: 'finance_review', opinion: '满意度指标须附问卷', opinions: [], to: 'draft' }, reviewer);
     given([...projectB, submitted, returned])
       .when(command('UpdateIndicator', { indicatorId: 'b04', changes: { explanation: '问卷已附' } }))
       .then([event('IndicatorUpdated', { indicatorId: 'b04', changes: { explanation: '问卷已附' } })]);
@@ -175,6 +177,6 @@ describe('report commands at the boundary', () => {
   });
 
   it('refuses an unknown command type', () => {
-    expect(() => parseReportCommand({ type: 'ApproveReport', data: {}, metadata: { at: AT, actor: filler } })).toThrow(DomainError);
+    expect(() => parseReportCommand({ type: 'SignReport', data: {}, metadata: { at: AT, actor: filler } })).toThrow(DomainError);
   });
 });

@@ -6,7 +6,10 @@ import { runChecks } from '../checks/checks.js';
 import { dec, fixed2 } from '../shared/decimal.js';
 import { builtInProfiles, getRuleProfile, type ProfileLookup } from '../scoring/profiles/index.js';
 import { scoreReport } from '../scoring/score-report.js';
-import type { ReportCommand } from './report.commands.js';
+import type { ReportCommand, ReportCommandOf } from './report.commands.js';
+import { reviewCommandTypes, type ReviewCommandType } from '../workflow/review.commands.js';
+import { decideReview, refuseWithdrawalAfterReview, startReviewEvents, workflowForSubmission, type ReviewContext } from '../workflow/review.decider.js';
+import { defaultWorkflow, type WorkflowSnapshot } from '../workflow/workflow.definition.js';
 import { reportEvent, type ReportEvent } from './report.events.js';
 import { applyIndicatorChanges, budgetRowFromWire, budgetRowToWire, evaluationItemFromWire, evaluationItemToWire, indicatorToWire } from './report.fields.js';
 import { paths } from './report.model.js';
@@ -15,6 +18,10 @@ import type { ReportAggregate, ReportState } from './report.state.js';
 export interface ReportDeciderOptions {
   /** Where rule profiles come from; the built-in ones unless an admin-managed store is given. */
   profiles?: ProfileLookup;
+  /** The finance bureau's current workflow, for a first submission; the built-in chain when absent. */
+  workflow?: WorkflowSnapshot;
+  /** The report unit's place in the organisation tree; review commands need it. */
+  review?: ReviewContext;
 }
 
 const refuse = (code: string, path: string, zh: string, en: string, details?: Record<string, unknown>): never => {
@@ -52,13 +59,18 @@ export function decide(command: ReportCommand, state: ReportState, options: Repo
 
   if (state.status === 'none') return refuse('REPORT_NOT_FOUND', '', '报告不存在', 'the report does not exist');
   const report = state;
+  if (isReviewCommand(command)) {
+    if (!options.review) throw new Error(`${command.type} needs the report's organisation path`);
+    return decideReview(command, report, options.review, getRuleProfile(report.content.profileId, profiles));
+  }
   authorise(report, command.metadata);
 
   switch (command.type) {
     case 'SubmitReport':
-      return submit(report, meta, profiles);
+      return submit(report, meta, profiles, workflowForSubmission(report, options.workflow ?? defaultWorkflow));
     case 'WithdrawReport':
       if (report.status !== 'submitted') refuse('REPORT_NOT_SUBMITTED', 'status', '只能撤回已提交且尚未审核的报告', 'only a submitted report that no one has reviewed yet can be withdrawn', { status: report.status });
+      refuseWithdrawalAfterReview(report);
       return [reportEvent('ReportWithdrawn', { ...meta, reason: command.data.reason })];
     default:
       if (report.status !== 'draft') refuse('REPORT_NOT_DRAFT', 'status', '报告不在草稿状态，不能修改', 'the report is not a draft and cannot be changed', { status: report.status });
@@ -66,7 +78,11 @@ export function decide(command: ReportCommand, state: ReportState, options: Repo
   }
 }
 
-type EditCommand = Exclude<ReportCommand, { type: 'CreateReport' | 'SubmitReport' | 'WithdrawReport' }>;
+type EditCommand = Exclude<ReportCommand, { type: 'CreateReport' | 'SubmitReport' | 'WithdrawReport' | ReviewCommandType }>;
+
+function isReviewCommand(command: ReportCommand): command is ReportCommandOf<ReviewCommandType> {
+  return (reviewCommandTypes as readonly string[]).includes(command.type);
+}
 type Meta = { at: string; by: CommandMetadata['actor'] };
 
 /** The unit's filler drafts, submits and withdraws; review roles act through the workflow. */
@@ -187,7 +203,7 @@ function findIndicator(report: ReportAggregate, id: string, path = paths.indicat
   return report.content.indicators.find((i) => i.id === id) ?? refuse('INDICATOR_NOT_FOUND', path, `指标${id}不存在`, `indicator ${id} does not exist`);
 }
 
-function submit(report: ReportAggregate, meta: Meta, profiles: ProfileLookup): ReportEvent[] {
+function submit(report: ReportAggregate, meta: Meta, profiles: ProfileLookup, workflow: WorkflowSnapshot): ReportEvent[] {
   if (report.status !== 'draft') refuse('REPORT_NOT_DRAFT', 'status', '报告已提交', 'the report has already been submitted', { status: report.status });
   const profile = getRuleProfile(report.content.profileId, profiles);
   const score = scoreReport(report.content, profile);
@@ -208,6 +224,8 @@ function submit(report: ReportAggregate, meta: Meta, profiles: ProfileLookup): R
     reportEvent('ReportSubmitted', {
       ...meta,
       score: { profileId: profile.id, profileVersion: profile.version, total: fixed2(score.total), grade: score.grade },
+      workflow,
     }),
+    ...startReviewEvents(report, workflow, meta),
   ];
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ReturnRecord, ReviewState } from '../workflow/review.state.js';
 import { actorSchema } from '../shared/actor.js';
 import { optionalDec, optionalPlain, scoreString } from '../shared/decimal.js';
 import { parseOrThrow } from '../shared/zod-problems.js';
@@ -125,12 +126,15 @@ export interface ReportView {
   submittedAt: string | null;
   submittedBy: ActorView | null;
   editors: string[];
-  lastReturn: { at: string; by: ActorView; stage: string | null; opinion: string | null } | null;
+  submitters: string[];
+  lastReturn: ReturnRecord | null;
+  /** Where the report stands in its workflow; null until its first submission. Plain JSON already. */
+  review: ReviewState | null;
   report: ReportDocument;
 }
 
 export function toReportView(state: ReportState): ReportView | null {
   if (state.status === 'none') return null;
-  const { content, ...lifecycle } = state;
+  const { content, revision: _revision, ...lifecycle } = state;
   return { ...lifecycle, status: state.status, report: contentToDocument(content, state.id) };
 }

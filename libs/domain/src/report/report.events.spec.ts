@@ -1,18 +1,20 @@
 import { describe, expect, it } from '@jest/globals';
 import { DomainError } from '../shared/domain-error.js';
-import { event, indicatorAdded, reportCreated } from '../testing/report-builders.js';
+import { AT, event, filler, indicatorAdded, reportCreated } from '../testing/report-builders.js';
+import { defaultWorkflow } from '../workflow/workflow.definition.js';
 import { createUpcaster, parseStoredReportEvent, reportEventSchemas, reportEventTypes, upcastReportEvent } from './report.events.js';
 
 describe('report events: registry', () => {
-  it('gives every event type a stable name and version 1 of its payload schema', () => {
+  it('gives every event type a stable name and the current version of its payload schema', () => {
+    const versionTwo = new Set(['ReportSubmitted', 'ReportReturned']);
     expect(Object.entries(reportEventSchemas).map(([type, entry]) => [type, entry.version])).toEqual(
       [
         'ReportCreated', 'HeaderUpdated', 'BudgetRowSet', 'BudgetAssessmentUpdated', 'IndicatorAdded', 'IndicatorUpdated', 'IndicatorRemoved',
         'IndicatorsReordered', 'EvaluationItemSet', 'EvaluationItemRemoved', 'NarrativeSet', 'SelfTotalSet', 'EvidenceAttached', 'EvidenceDetached',
-        'ReportSubmitted', 'ReportWithdrawn', 'ReportReturned',
-      ].map((type) => [type, 1]),
+        'ReportWithdrawn', 'ReportSubmitted', 'ReviewStageEntered', 'ReviewApproved', 'ReportReturned', 'ReviewerScoreSet', 'ReportApproved',
+        'ReportPublished', 'ReportReopened',
+      ].map((type) => [type, versionTwo.has(type) ? 2 : 1]),
     );
-    expect(reportEventTypes).toHaveLength(17);
   });
 
   it('reads back a stored payload of the current version unchanged', () => {
@@ -39,6 +41,14 @@ describe('report events: registry', () => {
 });
 
 describe('report events: upcasting', () => {
+  it('reads submissions and returns stored before the workflow existed as going through the built-in chain', () => {
+    const score = { profileId: 'default', profileVersion: 1, total: '97.60', grade: '优' };
+    const submitted = parseStoredReportEvent({ type: 'ReportSubmitted', schemaVersion: 1, data: { at: AT, by: filler, score } });
+    expect(submitted).toEqual({ type: 'ReportSubmitted', data: { at: AT, by: filler, score, workflow: defaultWorkflow } });
+    const returned = parseStoredReportEvent({ type: 'ReportReturned', schemaVersion: 1, data: { at: AT, by: filler, stage: null, opinion: '请补充' } });
+    expect(returned).toEqual({ type: 'ReportReturned', data: { at: AT, by: filler, stage: null, opinion: '请补充', opinions: [], to: 'draft' } });
+  });
+
   it('is the identity for every current version', () => {
     const data = reportCreated().data;
     for (const type of reportEventTypes) expect(upcastReportEvent(type, reportEventSchemas[type].version, data)).toBe(data);

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { actorSchema } from '../shared/actor.js';
+import { eventPayload } from '../shared/event-payload.js';
 import { scoreString } from '../shared/decimal.js';
 import { DomainError } from '../shared/domain-error.js';
 import { text } from '../shared/i18n.js';
 import { parseOrThrow } from '../shared/zod-problems.js';
-import { gradeSchema } from '../scoring/grade.js';
+import { reviewEventSchemas, reviewEventUpcasters } from '../workflow/review.events.js';
 import { fundingSources } from './report.model.js';
 import {
   budgetAssessmentChangesSchema,
@@ -20,13 +20,7 @@ import {
   reportKindSchema,
 } from './report.fields.js';
 
-// Every event records who and when inside its payload too, so evolve can keep the facts the
-// review workflow needs (who edited, who submitted) without reading store metadata.
-const meta = { at: z.iso.datetime({ offset: true }), by: actorSchema };
-
-function payload<S extends z.ZodRawShape>(shape: S) {
-  return z.object({ ...meta, ...shape }).strict();
-}
+const payload = eventPayload;
 
 /**
  * Stable event type names, each with the current version of its payload schema. Stored payloads
@@ -50,18 +44,8 @@ export const reportEventSchemas = {
   SelfTotalSet: { version: 1, schema: payload({ value: scoreString.nullable() }) },
   EvidenceAttached: { version: 1, schema: payload({ evidenceId: idSchema, evidence: evidenceFieldsSchema }) },
   EvidenceDetached: { version: 1, schema: payload({ evidenceId: idSchema }) },
-  ReportSubmitted: {
-    version: 1,
-    schema: payload({
-      /** The score as the submitter saw it; profiles change later, this record does not. */
-      score: z
-        .object({ profileId: z.string(), profileVersion: z.number().int(), total: z.string(), grade: gradeSchema.nullable() })
-        .strict(),
-    }),
-  },
   ReportWithdrawn: { version: 1, schema: payload({ reason: z.string().max(2000).nullable() }) },
-  /** Recorded by the review workflow (退回修改); puts the report back to draft. */
-  ReportReturned: { version: 1, schema: payload({ stage: z.string().max(64).nullable(), opinion: z.string().max(20000).nullable() }) },
+  ...reviewEventSchemas,
 } as const;
 
 export type ReportEventType = keyof typeof reportEventSchemas;
@@ -86,8 +70,8 @@ export type Upcaster = (data: unknown) => unknown;
 export type UpcasterSteps = Partial<Record<string, Readonly<Record<number, Upcaster>>>>;
 export type ReportEventUpcasters = Partial<Record<ReportEventType, Readonly<Record<number, Upcaster>>>>;
 
-/** Every payload version so far is current: nothing to upcast yet. Add steps here, never edit old ones. */
-export const reportEventUpcasters: ReportEventUpcasters = {};
+/** Steps from older payload versions to the current ones. Add steps here, never edit old ones. */
+export const reportEventUpcasters: ReportEventUpcasters = { ...reviewEventUpcasters };
 
 /**
  * The hook point for schema evolution: given the current version of each type and the steps

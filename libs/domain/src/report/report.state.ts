@@ -3,13 +3,13 @@ import { optionalDec } from '../shared/decimal.js';
 import { emptyBudget, emptyNarrative, type ReportContent } from './report.model.js';
 import { applyIndicatorChanges, budgetRowFromWire, evaluationItemFromWire, indicatorFromWire } from './report.fields.js';
 import type { ReportEvent } from './report.events.js';
+import { startReview, type ReturnRecord, type ReviewState } from '../workflow/review.state.js';
 
 /**
- * Where a report stands. Only `draft` and `submitted` are reached by this aggregate's own
- * commands; the review workflow will add its stages and uses `ReportReturned` to send a report
- * back to draft.
+ * Where a report stands. `submitted` means in review: `review.stageIndex` says at which stage of
+ * its workflow. A return sends it back to `draft` (or to the previous stage, still submitted).
  */
-export const reportStatuses = ['draft', 'submitted'] as const;
+export const reportStatuses = ['draft', 'submitted', 'approved', 'published'] as const;
 export type ReportStatus = (typeof reportStatuses)[number];
 
 export interface ReportAggregate {
@@ -25,10 +25,20 @@ export interface ReportAggregate {
   submittedBy: Actor | null;
   /** Everyone who ever changed the content: segregation of duties bars them from approving it. */
   editors: string[];
-  lastReturn: { at: string; by: Actor; stage: string | null; opinion: string | null } | null;
+  /** Everyone who ever submitted it: barred from approving it likewise. */
+  submitters: string[];
+  lastReturn: ReturnRecord | null;
+  /** The stream revision of the last event folded in: what a reviewer approves. */
+  revision: number;
+  review: ReviewState | null;
 }
 
 export type ReportState = { status: 'none' } | ReportAggregate;
+
+type ReviewEvent = Extract<
+  ReportEvent,
+  { type: 'ReviewStageEntered' | 'ReviewApproved' | 'ReportReturned' | 'ReviewerScoreSet' | 'ReportApproved' | 'ReportPublished' | 'ReportReopened' }
+>;
 
 export function initialState(): ReportState {
   return { status: 'none' };
@@ -73,11 +83,17 @@ export function evolve(state: ReportState, event: ReportEvent): ReportState {
       submittedAt: null,
       submittedBy: null,
       editors: [d.by.userId],
+      submitters: [],
       lastReturn: null,
+      revision: 0,
+      review: null,
     };
   }
   if (state.status === 'none') return corrupt(event, 'before ReportCreated');
-  const report = state;
+  return { ...evolveReport(state, event), revision: state.revision + 1 };
+}
+
+function evolveReport(report: ReportAggregate, event: Exclude<ReportEvent, { type: 'ReportCreated' }>): ReportAggregate {
   const c = report.content;
 
   switch (event.type) {
@@ -139,14 +155,55 @@ export function evolve(state: ReportState, event: ReportEvent): ReportState {
     }
     case 'EvidenceDetached':
       return edited(report, event, { ...c, evidence: c.evidence.filter((e) => e.id !== event.data.evidenceId) });
-    case 'ReportSubmitted':
-      return { ...report, status: 'submitted', submittedAt: event.data.at, submittedBy: event.data.by, updatedAt: event.data.at };
+    case 'ReportSubmitted': {
+      const { at, by, workflow } = event.data;
+      const submitters = report.submitters.includes(by.userId) ? report.submitters : [...report.submitters, by.userId];
+      return { ...report, status: 'submitted', submittedAt: at, submittedBy: by, updatedAt: at, submitters, review: startReview(report.review, workflow) };
+    }
     case 'ReportWithdrawn':
       return { ...report, status: 'draft', submittedAt: null, submittedBy: null, updatedAt: event.data.at };
-    case 'ReportReturned': {
-      const { at, by, stage, opinion } = event.data;
-      return { ...report, status: 'draft', submittedAt: null, submittedBy: null, updatedAt: at, lastReturn: { at, by, stage, opinion } };
+    default:
+      return evolveReview(report, event);
+  }
+}
+
+/** The review workflow's events: every one needs a report that has been submitted at least once. */
+function evolveReview(report: ReportAggregate, event: ReviewEvent): ReportAggregate {
+  const review = report.review ?? corrupt(event, 'before the first submission');
+  const at = event.data.at;
+  switch (event.type) {
+    case 'ReviewStageEntered':
+      return { ...report, updatedAt: at, review: { ...review, stageIndex: event.data.stageIndex, approvals: [] } };
+    case 'ReviewApproved': {
+      const { stageId, by, revision, opinion } = event.data;
+      return {
+        ...report,
+        updatedAt: at,
+        review: {
+          ...review,
+          reviewedThisCycle: true,
+          approvals: [...review.approvals, { stageId, userId: by.userId, at, revision, opinion }],
+          approvedStageOf: { ...review.approvedStageOf, [by.userId]: stageId },
+        },
+      };
     }
+    case 'ReportReturned': {
+      const { by, stage, opinion, opinions, to } = event.data;
+      const lastReturn = { at, by, stage, opinion, opinions, to };
+      if (to === 'previous') return { ...report, updatedAt: at, lastReturn, review: { ...review, reviewedThisCycle: true } };
+      const resumeAt = review.workflow.resubmission === 'resume' ? review.stageIndex : null;
+      return { ...report, status: 'draft', submittedAt: null, submittedBy: null, updatedAt: at, lastReturn, review: { ...review, reviewedThisCycle: true, resumeAt } };
+    }
+    case 'ReviewerScoreSet': {
+      const { path, score, reason, stageId, by } = event.data;
+      return { ...report, updatedAt: at, review: { ...review, reviewedThisCycle: true, reviewerScores: { ...review.reviewerScores, [path]: { score, reason, stageId, by, at } } } };
+    }
+    case 'ReportApproved':
+      return { ...report, status: 'approved', updatedAt: at, review: { ...review, approvedAt: at, resumeAt: null } };
+    case 'ReportPublished':
+      return { ...report, status: 'published', updatedAt: at, review: { ...review, publishedAt: at } };
+    case 'ReportReopened':
+      return { ...report, status: 'draft', submittedAt: null, submittedBy: null, updatedAt: at, review: { ...review, resumeAt: null } };
     default: {
       const unknown: never = event;
       return corrupt(unknown, 'is not a report event');

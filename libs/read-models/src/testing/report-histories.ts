@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Comparator, Level1, Level2, ReportEvent, ReportEventData, ReportEventType } from '#domain';
+import { defaultWorkflow, type Comparator, type Level1, type Level2, type ReportEvent, type ReportEventData, type ReportEventType } from '#domain';
 import type { Actor, EventStore, ExpectedRevision, NewEvent } from '#eventstore';
 
 /**
@@ -215,14 +215,14 @@ function* reportLife(index: number, random: () => number, units: number): Genera
   const submitted = (): Draft => {
     const total = (75 + random() * 25).toFixed(2);
     const grade = Number(total) >= 90 ? '优' : Number(total) >= 80 ? '良' : '中';
-    return { type: 'ReportSubmitted', data: { score: { profileId, profileVersion: 1, total, grade } } };
+    return { type: 'ReportSubmitted', data: { score: { profileId, profileVersion: 1, total, grade }, workflow: defaultWorkflow } };
   };
 
   for (let n = 3 + Math.floor(random() * 10); n > 0; n--) yield editSession();
   yield [submitted()];
   const after = random();
   if (after < 0.3) {
-    yield [{ type: 'ReportReturned', data: { stage: 'department_review', opinion: '请补充偏差原因说明，并核对预算执行数。' }, by: reviewer }];
+    yield [{ type: 'ReportReturned', data: { stage: 'department_review', opinion: '请补充偏差原因说明，并核对预算执行数。', opinions: [], to: 'draft' }, by: reviewer }];
     for (let n = 1 + Math.floor(random() * 4); n > 0; n--) yield editSession();
     yield [submitted()];
   } else if (after < 0.4) {
