@@ -111,4 +111,6 @@ export {
 export * from './campaign/index.js';
 
 export * from './calendar/index.js';
-export * from './deadlines/index.js';
+
+export { reviewedTotal, type ReviewedTotal } from './workflow/reviewer-total.js';
+export { stageDue, type StageDue } from './workflow/stage-due.js';
