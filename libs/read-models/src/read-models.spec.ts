@@ -165,6 +165,12 @@ describe.each(['pglite', 'postgres'] as const)('read models on %s', (kind) => {
         profileId: 'default',
         status: 'draft',
         stage: null,
+        // Returned by the department: a draft again, out of review, first submitted at 09:09.
+        review: null,
+        returned: true,
+        firstSubmittedAt: '2025-03-10T01:09:00.000Z',
+        reviewerTotal: null,
+        reviewerGrade: null,
         selfTotal: '96.5',
         computedTotal: expected.score.total,
         complete: expected.score.complete,

@@ -41,7 +41,8 @@ function storedRevision(row: Row): number {
 
 export const reportDocumentsProjection: Projection = {
   name: 'report_documents',
-  version: 1_000 + profilesFingerprint,
+  // 2_000: the review workflow's fields (review state, stage, reviewer totals).
+  version: 2_000 + profilesFingerprint,
   handles: reportEventTypes,
   keys: (event: RecordedEvent) => [reportIdOfStream(event.streamId)],
   evolve(row, event) {

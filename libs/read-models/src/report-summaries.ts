@@ -1,4 +1,4 @@
-import type { Grade, ReportKind, ReportStatus } from '#domain';
+import { getRuleProfile, reviewedTotal, type Grade, type ReportAggregate, type ReportKind, type ReportScoreView, type ReportStatus } from '#domain';
 import { scoringOf, utc, type FoldedReport } from './report-fold.js';
 
 /** One report in a list: what the filters, the sort orders and a list row need. */
@@ -17,8 +17,25 @@ export interface ReportSummary {
   projectName: string | null;
   profileId: string;
   status: ReportStatus;
-  /** The review stage; null until the review workflow records stages. */
+  /** The review stage acting now; null unless in review. */
   stage: string | null;
+  /** Who acts at that stage, when it began, its time limit, and who approved it so far. */
+  review: {
+    stageName: { 'zh-CN': string; en: string };
+    role: string;
+    enteredAt: string | null;
+    timeLimitWorkingDays: number | null;
+    approvalsRequired: number;
+    approvedBy: string[];
+    /** Users who may not approve this stage (segregation of duties): they never see it in their inbox. */
+    barred: string[];
+  } | null;
+  /** First submission ever (UTC), for on-time / late against a campaign deadline. */
+  firstSubmittedAt: string | null;
+  /** The total with reviewer scores (核查分数) in place of computed ones; null when none is set. */
+  reviewerTotal: string | null;
+  reviewerGrade: Grade | null;
+  returned: boolean;
   /** The total as the form states it. */
   selfTotal: string | null;
   /** The total computed by the rule profile at this revision; null when it cannot be scored. */
@@ -40,6 +57,8 @@ export function summarise(folded: FoldedReport): ReportSummary {
   const { state, revision } = folded;
   const { header } = state.content;
   const { score, checkSummary } = scoringOf(folded);
+  const review = currentStage(state);
+  const reviewed = score && state.review ? reviewedTotalOf(score, state) : null;
   return {
     reportId: state.id,
     organisationId: state.organisationId,
@@ -53,7 +72,12 @@ export function summarise(folded: FoldedReport): ReportSummary {
     projectName: header.projectName,
     profileId: state.content.profileId,
     status: state.status,
-    stage: null,
+    stage: review?.stageId ?? null,
+    review: review?.summary ?? null,
+    firstSubmittedAt: state.review ? utc(state.review.firstSubmittedAt) : null,
+    reviewerTotal: reviewed?.total ?? null,
+    reviewerGrade: reviewed?.grade ?? null,
+    returned: state.status === 'draft' && state.lastReturn !== null,
     selfTotal: state.content.selfTotal === null ? null : state.content.selfTotal.toFixed(),
     computedTotal: score?.total ?? null,
     complete: score?.complete ?? false,
@@ -66,6 +90,35 @@ export function summarise(folded: FoldedReport): ReportSummary {
     submittedAt: utc(state.submittedAt),
     overdue: false,
   };
+}
+
+function currentStage(state: ReportAggregate) {
+  const review = state.review;
+  if (state.status !== 'submitted' || !review) return null;
+  const stage = review.workflow.stages[review.stageIndex]!;
+  const approvedBy = review.approvals.map((a) => a.userId);
+  const otherStage = Object.entries(review.approvedStageOf).filter(([, stageId]) => stageId !== stage.id).map(([userId]) => userId);
+  const barred = [...new Set([...state.editors, ...state.submitters, ...approvedBy, ...otherStage])].sort();
+  return {
+    stageId: stage.id,
+    summary: {
+      stageName: stage.name,
+      role: stage.role,
+      enteredAt: review.stageEnteredAt === null ? null : utc(review.stageEnteredAt),
+      timeLimitWorkingDays: stage.timeLimitWorkingDays,
+      approvalsRequired: stage.approvals,
+      approvedBy,
+      barred,
+    },
+  };
+}
+
+function reviewedTotalOf(score: ReportScoreView, state: ReportAggregate) {
+  try {
+    return reviewedTotal(score, state.review!.reviewerScores, getRuleProfile(state.content.profileId));
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -97,6 +150,8 @@ const summaryColumns: ReadonlyArray<[name: string, type: string, expression: str
     'text',
     `lower(coalesce(doc->'summary'->>'unitName', '') || ' ' || coalesce(doc->'summary'->>'projectName', '') || ' ' || coalesce(doc->'summary'->>'projectCode', ''))`,
   ],
+  // Added with the review workflow; last, so that CREATE OR REPLACE VIEW only appends a column.
+  ['stage_role', 'text', `doc->'summary'->'review'->>'role'`],
 ];
 
 export const reportSummariesSchema = [
@@ -105,6 +160,7 @@ export const reportSummariesSchema = [
   'CREATE INDEX IF NOT EXISTS rm_report_documents_year_kind ON rm_report_documents (year, kind);',
   'CREATE INDEX IF NOT EXISTS rm_report_documents_status ON rm_report_documents (status, stage);',
   'CREATE INDEX IF NOT EXISTS rm_report_documents_grade ON rm_report_documents (grade);',
+  'CREATE INDEX IF NOT EXISTS rm_report_documents_inbox ON rm_report_documents (stage_role, organisation_id) WHERE stage_role IS NOT NULL;',
   'CREATE INDEX IF NOT EXISTS rm_report_documents_updated ON rm_report_documents (updated_at DESC, id);',
   `CREATE OR REPLACE VIEW rm_report_summaries AS
   SELECT id, summary AS doc, position, ${summaryColumns.filter(([name]) => name !== 'summary').map(([name]) => name).join(', ')}

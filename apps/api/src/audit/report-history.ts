@@ -15,9 +15,18 @@ export interface HistoryEntry {
 }
 
 /** The parts of a report a reader compares: its lifecycle status and its document. */
+/**
+ * What a diff compares: the status, the review stage, the report document, the reviewers'
+ * scores and the opinions of the last return — what people changed, not bookkeeping.
+ */
 export function comparable(state: ReportState): unknown {
   const view = toReportView(state);
-  return view === null ? null : { status: view.status, report: view.report };
+  if (view === null || state.status === 'none') return null;
+  const review = state.review;
+  const stage = state.status === 'submitted' && review ? review.workflow.stages[review.stageIndex]!.id : null;
+  const reviewerScores = Object.fromEntries(Object.entries(review?.reviewerScores ?? {}).map(([path, s]) => [path, { score: s.score, reason: s.reason }]));
+  const returnOpinions = state.lastReturn ? [{ path: '', text: state.lastReturn.opinion ?? '' }, ...state.lastReturn.opinions] : [];
+  return { status: view.status, stage, report: view.report, reviewerScores, returnOpinions };
 }
 
 function reasonOf(data: unknown): string | null {

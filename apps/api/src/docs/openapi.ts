@@ -22,6 +22,11 @@ const commandBodies: Record<string, ReportCommandType> = {
   'post /reports/{reportId}/evidence': 'AttachEvidence',
   'post /reports/{reportId}/submit': 'SubmitReport',
   'post /reports/{reportId}/withdraw': 'WithdrawReport',
+  'post /reports/{reportId}/approve': 'ApproveReport',
+  'post /reports/{reportId}/return': 'ReturnReport',
+  'put /reports/{reportId}/reviewer-scores': 'SetReviewerScore',
+  'post /reports/{reportId}/publish': 'PublishReport',
+  'post /reports/{reportId}/reopen': 'ReopenReport',
 };
 
 /** Where a route's body is not the whole command payload but one member of it. */

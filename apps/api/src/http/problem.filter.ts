@@ -11,6 +11,9 @@ import { negotiateLocale, problem, problemDocument, PROBLEM_CONTENT_TYPE } from 
 export function statusForDomainCode(code: string): number {
   if (code === 'COMMAND_INVALID' || code === 'BODY_INVALID' || code === 'QUERY_INVALID') return 400;
   if (code === 'FORBIDDEN' || code === 'ROLE_NOT_ALLOWED' || code === 'ACTOR_OUTSIDE_UNIT' || code.endsWith('_OUTSIDE_REGION') || code === 'USER_CANNOT_DEACTIVATE_SELF') return 403;
+  // Segregation of duties and stage roles: who may act, not what was sent.
+  if (code.startsWith('SOD_') || code === 'ROLE_NOT_ALLOWED_AT_STAGE' || code === 'ACTOR_OUTSIDE_SUBTREE') return 403;
+  if (code === 'STAGE_MISMATCH') return 409;
   if (code === 'NOT_FOUND' || code.endsWith('_NOT_FOUND')) return 404;
   if (code.endsWith('_ALREADY_EXISTS') || code === 'USERNAME_TAKEN') return 409;
   return 422;

@@ -18,6 +18,7 @@ import { HttpProblem } from '../http/http-problem.js';
 import { deterministicEventId } from '../http/idempotency.js';
 import { Metrics } from '../metrics/metrics.js';
 import { ReportRepository } from './report-repository.js';
+import { ReportDecisionContext } from '../review/report-decision-context.js';
 
 export interface CommandContext {
   correlationId: string;
@@ -62,6 +63,7 @@ export class ExecuteReportCommandHandler implements ICommandHandler<ExecuteRepor
     private readonly access: AccessPolicy,
     @Inject(Clock) private readonly clock: Clock,
     private readonly metrics: Metrics,
+    private readonly decisionContext: ReportDecisionContext,
   ) {}
 
   async execute(command: ExecuteReportCommand): Promise<ReportCommandResult> {
@@ -92,7 +94,7 @@ export class ExecuteReportCommandHandler implements ICommandHandler<ExecuteRepor
       data: command.type === 'CreateReport' ? { ...(command.data as object), reportId, organisationId } : command.data,
       metadata: { at: this.clock.now().toISOString(), actor: { userId: principal.userId, role: principal.role, organisationId: principal.organisationId } },
     } as ReportCommand;
-    const events = decide(domainCommand, loaded.state);
+    const events = decide(domainCommand, loaded.state, await this.decisionContext.optionsFor(command.type, loaded.state));
     if (events.length === 0) return { state: loaded.state, revision: loaded.revision ?? -1, appended: 0 };
 
     const result = await this.eventStore.append(

@@ -1,26 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Req, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { fundingSources, parseOrThrow, reportCommandDataSchemas, type ReportCommandType } from '#domain';
+import { fundingSources, type ReportCommandType } from '#domain';
 import { AccessPolicy } from '../auth/access-policy.js';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { HttpProblem } from '../http/http-problem.js';
-import { IdempotencyStore, parseIdempotencyKey, requestFingerprint, type StoredResponse } from '../http/idempotency.js';
-import { etagOf, parseIfMatch } from '../http/preconditions.js';
-import { ExecuteReportCommand, notFound } from './execute-report-command.js';
+import { etagOf } from '../http/preconditions.js';
+import { notFound } from './execute-report-command.js';
+import { ReportCommandRunner } from './report-command-runner.js';
 import { ReportRepository } from './report-repository.js';
 import { representReport } from './report-representation.js';
 
-const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const narrativeFields = ['goal', 'achievement', 'implementation', 'conclusion', 'problems', 'improvements'] as const;
 
-function pathId(value: string, name: string): string {
+export function pathId(value: string, name: string): string {
   if (!ID.test(value)) throw HttpProblem.of(404, 'NOT_FOUND', name, `无效的编号：${name}`, `Invalid id: ${name}`);
   return value;
 }
 
-function objectBody(body: unknown): Record<string, unknown> {
+export function objectBody(body: unknown): Record<string, unknown> {
   if (body === undefined || body === null) return {};
   if (typeof body !== 'object' || Array.isArray(body)) {
     throw HttpProblem.of(400, 'BODY_INVALID', '', '请求体须为JSON对象', 'The request body must be a JSON object');
@@ -35,8 +34,7 @@ function objectBody(body: unknown): Record<string, unknown> {
 @Controller('reports')
 export class ReportsController {
   constructor(
-    private readonly commandBus: CommandBus,
-    private readonly idempotency: IdempotencyStore,
+    private readonly commands: ReportCommandRunner,
     private readonly reports: ReportRepository,
     private readonly access: AccessPolicy,
   ) {}
@@ -142,41 +140,10 @@ export class ReportsController {
   }
 
   private edit(request: FastifyRequest, reply: FastifyReply, principal: Principal, reportId: string, type: ReportCommandType, data: unknown) {
-    const expected = parseIfMatch(request.headers['if-match']);
-    return this.run(request, reply, principal, pathId(reportId, 'reportId'), type, data, expected, 200);
+    return this.commands.edit(request, reply, principal, pathId(reportId, 'reportId'), type, data);
   }
 
-  private async run(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    principal: Principal,
-    reportId: string,
-    type: ReportCommandType,
-    data: unknown,
-    expectedRevision: number | 'no_stream',
-    successStatus: number,
-  ) {
-    const validated = parseOrThrow(reportCommandDataSchemas[type], data, 'BODY_INVALID');
-    const idempotencyKey = parseIdempotencyKey(request.headers['idempotency-key']);
-    const correlation = request.headers['x-correlation-id'];
-    const context = {
-      correlationId: typeof correlation === 'string' && /^[\x21-\x7e]{1,128}$/.test(correlation) ? correlation : randomUUID(),
-      causationId: String(request.id),
-      idempotencyKey,
-    };
-    const execute = async (): Promise<StoredResponse> => {
-      const result = await this.commandBus.execute(new ExecuteReportCommand(reportId, type, validated, principal, expectedRevision, context));
-      return {
-        status: successStatus,
-        headers: { etag: etagOf(result.revision), ...(successStatus === 201 ? { location: `/reports/${reportId}` } : {}) },
-        body: representReport(result.state, result.revision),
-      };
-    };
-    const response = idempotencyKey
-      ? await this.idempotency.run(principal.userId, idempotencyKey, requestFingerprint(request.method, request.url, request.body), execute)
-      : { ...(await execute()), replayed: false };
-    void reply.status(response.status).headers(response.headers);
-    if (response.replayed) void reply.header('idempotent-replayed', 'true');
-    return response.body;
+  private run(...args: Parameters<ReportCommandRunner['run']>) {
+    return this.commands.run(...args);
   }
 }

@@ -3,6 +3,10 @@ import type { LocalizedText } from '../shared/i18n.js';
 /** Names of report fields as the standard forms print them, for diffs and history. */
 export const fieldLabels: Record<string, LocalizedText> = {
   status: { 'zh-CN': '状态', en: 'Status' },
+  stage: { 'zh-CN': '审核环节', en: 'Review stage' },
+  reviewerScores: { 'zh-CN': '核查分数', en: 'Reviewer scores' },
+  reason: { 'zh-CN': '理由', en: 'Reason' },
+  returnOpinions: { 'zh-CN': '退回意见', en: 'Return opinions' },
   kind: { 'zh-CN': '报告类型', en: 'Kind' },
   profileId: { 'zh-CN': '评分规则', en: 'Rule profile' },
   header: { 'zh-CN': '基本信息', en: 'Header' },

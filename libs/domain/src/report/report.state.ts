@@ -158,7 +158,7 @@ function evolveReport(report: ReportAggregate, event: Exclude<ReportEvent, { typ
     case 'ReportSubmitted': {
       const { at, by, workflow } = event.data;
       const submitters = report.submitters.includes(by.userId) ? report.submitters : [...report.submitters, by.userId];
-      return { ...report, status: 'submitted', submittedAt: at, submittedBy: by, updatedAt: at, submitters, review: startReview(report.review, workflow) };
+      return { ...report, status: 'submitted', submittedAt: at, submittedBy: by, updatedAt: at, submitters, review: startReview(report.review, workflow, at) };
     }
     case 'ReportWithdrawn':
       return { ...report, status: 'draft', submittedAt: null, submittedBy: null, updatedAt: event.data.at };
@@ -173,7 +173,7 @@ function evolveReview(report: ReportAggregate, event: ReviewEvent): ReportAggreg
   const at = event.data.at;
   switch (event.type) {
     case 'ReviewStageEntered':
-      return { ...report, updatedAt: at, review: { ...review, stageIndex: event.data.stageIndex, approvals: [] } };
+      return { ...report, updatedAt: at, review: { ...review, stageIndex: event.data.stageIndex, stageEnteredAt: at, approvals: [] } };
     case 'ReviewApproved': {
       const { stageId, by, revision, opinion } = event.data;
       return {

@@ -34,6 +34,10 @@ export interface ReviewState {
   cycle: number;
   /** Index of the stage that acts now (while submitted), or of the last stage that acted. */
   stageIndex: number;
+  /** When the current stage began: its time limit counts from here. */
+  stageEnteredAt: string | null;
+  /** The first submission ever: whether the unit met its deadline. */
+  firstSubmittedAt: string;
   /** Approvals of the current stage in the current cycle: four-eyes counts these. */
   approvals: StageApproval[];
   /** Whether anyone reviewed this submission yet: after that the filler can no longer withdraw it. */
@@ -48,7 +52,7 @@ export interface ReviewState {
   publishedAt: string | null;
 }
 
-export function startReview(previous: ReviewState | null, workflow: WorkflowSnapshot): ReviewState {
+export function startReview(previous: ReviewState | null, workflow: WorkflowSnapshot, at: string): ReviewState {
   if (previous) {
     return { ...previous, cycle: previous.cycle + 1, approvals: [], reviewedThisCycle: false, approvedAt: null, publishedAt: null };
   }
@@ -56,6 +60,8 @@ export function startReview(previous: ReviewState | null, workflow: WorkflowSnap
     workflow,
     cycle: 1,
     stageIndex: 0,
+    stageEnteredAt: null,
+    firstSubmittedAt: at,
     approvals: [],
     reviewedThisCycle: false,
     approvedStageOf: {},
