@@ -9,3 +9,25 @@ export { listReports, likeLiteral, reportSortKeys, reportSorts, MAX_PAGE_SIZE, t
 export { getReportDocument, type ReportDocument } from './queries/report-document.js';
 export { organisationTrail, MAX_TRAIL_PAGE, type OrganisationTrailQuery, type TrailCursor, type TrailPage } from './queries/organisation-trail.js';
 export { rebuildReadModels, formatProgress, REBUILD_BATCH_SIZE, type RebuildOptions, type RebuildProgress, type RebuildResult } from './rebuild.js';
+export { listInbox, inboxCounts, type InboxQuery, type InboxPage, type StageCount } from './queries/review-inbox.js';
+export { campaignsProjection, type CampaignExtension, type CampaignRow } from './campaigns.projection.js';
+export {
+  campaignProgress,
+  findCampaign,
+  listCampaigns,
+  progressOf,
+  progressStates,
+  timelinessValues,
+  MAX_CAMPAIGN_PAGE_SIZE,
+  type CampaignList,
+  type CampaignProgress,
+  type CampaignProgressOptions,
+  type CampaignProgressTotals,
+  type CampaignReportProgress,
+  type CampaignUnitProgress,
+  type ListCampaignsQuery,
+  type ProgressState,
+  type ReportProgressState,
+  type ScoreBin,
+  type Timeliness,
+} from './queries/campaign-progress.js';
