@@ -6,6 +6,7 @@ import type { AppConfig } from '#config';
 import { PinoNestLogger, type Clock } from '#platform';
 import { AppModule } from './app.module.js';
 import { setupOpenApi } from './docs/openapi.js';
+import { registerSpreadsheetBodyParser } from './excel/spreadsheet-body.js';
 import { Metrics } from './metrics/metrics.js';
 
 /** Builds the API application without listening, so tests drive exactly what production runs. */
@@ -25,6 +26,7 @@ export async function createApiApp(config: AppConfig, logger: Logger, options: {
   const fastify = app.getHttpAdapter().getInstance();
   // Commands take JSON only; anything else is 415 rather than a string the schemas then refuse.
   fastify.removeContentTypeParser('text/plain');
+  registerSpreadsheetBodyParser(fastify);
   const metrics = app.get(Metrics);
   fastify.addHook('onResponse', async (request, reply) => {
       const route = request.routeOptions.url ?? 'unmatched';
