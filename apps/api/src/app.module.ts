@@ -5,6 +5,9 @@ import type { AppConfig } from '#config';
 import { PlatformModule, type Clock } from '#platform';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule, directoryProjections } from './auth/auth.module.js';
+import { CampaignsModule } from './campaigns/campaigns.module.js';
+import { ExcelModule } from './excel/excel.module.js';
+import { InboxModule } from './inbox/inbox.module.js';
 import { HealthController } from './health/health.controller.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -23,6 +26,9 @@ export class AppModule {
         ReadModelsModule.forRoot({ extraProjections: directoryProjections }),
         ReportsModule,
         AuditModule,
+        InboxModule,
+        CampaignsModule,
+        ExcelModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
