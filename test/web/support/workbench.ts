@@ -1,0 +1,50 @@
+import type { Page } from 'playwright-core';
+
+// Runs inside the page (page.waitForFunction); the test program has no DOM library.
+declare const document: any;
+import { demoUsers } from '../../../apps/cli/src/seed-demo.js';
+
+/** Logs in through the login page, as a person would, and waits for the first page behind it. */
+export async function logIn(page: Page, baseUrl: string, username: string): Promise<void> {
+  const user = demoUsers.find((u) => u.username === username);
+  if (!user) throw new Error(`no demo user ${username}`);
+  await page.goto(`${baseUrl}/app/login`);
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(user.password);
+  // Callers first log in through the API (RunningApi.as), which waits for the directory read model.
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('current-user').waitFor();
+}
+
+export async function logOut(page: Page): Promise<void> {
+  await page.getByTestId('logout').click();
+  await page.getByTestId('login-username').waitFor();
+}
+
+/** The revision the editor shows once nothing is pending: it says 已保存 · 修订 N. */
+export async function waitUntilSaved(page: Page): Promise<number> {
+  const state = page.getByTestId('save-state');
+  await page.waitForFunction(() => {
+    const element = document.querySelector('[data-testid="save-state"]');
+    return !!element && /已保存|Saved/.test(element.textContent ?? '');
+  });
+  return Number(await state.getAttribute('data-revision'));
+}
+
+/** The editor's field at a report path (the same path the checks name). */
+export function field(page: Page, path: string) {
+  return page.locator(`[data-path="${path}"]`);
+}
+
+/**
+ * Reads a value until it is the expected one (the page updates after debounced saves), then
+ * returns it; on time-out returns the last value read, so the assertion after it says what was seen.
+ */
+export async function poll<T>(read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (accept(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
