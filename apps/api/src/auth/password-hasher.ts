@@ -88,8 +88,13 @@ export class PasswordHasher {
   }
 
   async verifyUnknown(password: string): Promise<false> {
-    this.dummy ??= hashPassword('jixiao-no-such-user', this.parameters);
-    await verifyPassword(password, await this.dummy);
+    await verifyPassword(password, await this.dummyHash());
     return false;
+  }
+
+  /** The hash an unknown user is checked against: made with this hasher's own cost parameters. */
+  dummyHash(): Promise<string> {
+    this.dummy ??= hashPassword('jixiao-no-such-user', this.parameters);
+    return this.dummy;
   }
 }
