@@ -24,6 +24,6 @@ export default defineConfig({
   },
   server: {
     // `npx vite --config apps/web/vite.config.ts` for development against `npm start` on :3000.
-    proxy: Object.fromEntries(['/auth', '/reports', '/audit', '/organisations', '/users', '/docs-json'].map((p) => [p, 'http://127.0.0.1:3000'])),
+    proxy: Object.fromEntries(['/auth', '/reports', '/audit', '/organisations', '/users', '/inbox', '/campaigns', '/notifications', '/workflows', '/docs-json'].map((p) => [p, 'http://127.0.0.1:3000'])),
   },
 });

@@ -48,3 +48,16 @@ export async function poll<T>(read: () => Promise<T>, accept: (value: T) => bool
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** Types a day into an antd DatePicker's input and confirms it. */
+export async function pickDate(page: Page, input: ReturnType<Page['locator']>, day: string): Promise<void> {
+  await input.click();
+  await input.fill(day);
+  await input.press('Enter');
+}
+
+/** Picks an option of an antd Select by its visible text. */
+export async function chooseOption(page: Page, select: ReturnType<Page['locator']>, text: string): Promise<void> {
+  await select.click();
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).first().click();
+}

@@ -1,4 +1,5 @@
 import { activeLang } from '../i18n/i18n.js';
+import { fileNameOf } from '../shared/file-name.js';
 import type { LoginResponse, SessionUser } from './types.js';
 
 /** One field-level problem of an RFC 9457 document, as the API sends it. */
@@ -133,16 +134,69 @@ export function revisionOf(headers: Headers): number | null {
   return match ? Number(match[1]) : null;
 }
 
+/** Progress of a transfer: bytes so far, and the total when the server announced one. */
+export interface TransferProgress {
+  loaded: number;
+  total: number | null;
+}
+
+/** The problem document of a failed answer that was read as bytes or text. */
+function problemOf(status: number, statusText: string, text: string, headers: Headers): ApiError {
+  let problem: Record<string, unknown> = {};
+  try {
+    if ((headers.get('content-type') ?? '').includes('json') && text) problem = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    // not JSON after all: the status says what there is to say
+  }
+  if (status === 401 && session) sessionStore.set(null);
+  return new ApiError(
+    status,
+    typeof problem.code === 'string' ? problem.code : `HTTP_${status}`,
+    typeof problem.detail === 'string' ? problem.detail : statusText,
+    Array.isArray(problem.errors) ? (problem.errors as FieldProblem[]) : [],
+    problem,
+    headers,
+  );
+}
+
+function authHeaders(): Record<string, string> {
+  return { 'accept-language': activeLang() === 'en' ? 'en' : 'zh-CN', ...(session && { authorization: `Bearer ${session.accessToken}` }) };
+}
+
 /**
- * Downloads an authenticated export (a plain link would carry no bearer token): fetches it and
- * hands the browser a blob under the server's file name.
+ * Fetches an authenticated file (a plain link would carry no bearer token), reporting the bytes
+ * as they arrive: exports of many reports and PDFs take a while.
  */
-export async function download(path: string, fallbackName: string): Promise<void> {
-  const response = await fetch(path, { headers: session ? { authorization: `Bearer ${session.accessToken}` } : {} });
-  if (!response.ok) throw new ApiError(response.status, `HTTP_${response.status}`, response.statusText, [], {}, response.headers);
-  const disposition = response.headers.get('content-disposition') ?? '';
-  const name = /filename="([^"]+)"/.exec(disposition)?.[1] ?? fallbackName;
-  const url = URL.createObjectURL(await response.blob());
+export async function fetchFile(path: string, fallbackName: string, onProgress?: (progress: TransferProgress) => void): Promise<{ blob: Blob; name: string; type: string }> {
+  let response: Response;
+  try {
+    response = await fetch(path, { headers: authHeaders() });
+  } catch (error) {
+    throw new NetworkError((error as Error).message);
+  }
+  if (!response.ok) throw problemOf(response.status, response.statusText, await response.text(), response.headers);
+  const length = Number(response.headers.get('content-length'));
+  const total = Number.isFinite(length) && length > 0 && !response.headers.get('content-encoding') ? length : null;
+  const type = response.headers.get('content-type') ?? 'application/octet-stream';
+  const chunks: Uint8Array[] = [];
+  let loaded = 0;
+  onProgress?.({ loaded, total });
+  if (response.body) {
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      loaded += value.byteLength;
+      onProgress?.({ loaded, total });
+    }
+  }
+  return { blob: new Blob(chunks as BlobPart[], { type }), name: fileNameOf(response.headers.get('content-disposition') ?? '', fallbackName), type };
+}
+
+/** Hands the browser a blob as a download under the given name. */
+export function saveBlob(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
   const anchor = document.createElement('a');
   anchor.href = url;
   anchor.download = name;
@@ -150,4 +204,43 @@ export async function download(path: string, fallbackName: string): Promise<void
   anchor.click();
   anchor.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Downloads an authenticated export under the server's file name. */
+export async function download(path: string, fallbackName: string, onProgress?: (progress: TransferProgress) => void): Promise<void> {
+  const { blob, name } = await fetchFile(path, fallbackName, onProgress);
+  saveBlob(blob, name);
+}
+
+/**
+ * Sends a file as the raw request body with upload progress (fetch reports none, so this is
+ * XMLHttpRequest), and reads the JSON answer; a refusal becomes an ApiError like any other.
+ */
+export function uploadFile<T>(path: string, file: Blob, contentType: string, options: { headers?: Record<string, string>; onProgress?: (progress: TransferProgress) => void; onSent?: () => void } = {}): Promise<ApiResponse<T>> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    const headers: Record<string, string> = { accept: 'application/json', ...authHeaders(), 'content-type': contentType, ...options.headers };
+    for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
+    xhr.upload.onprogress = (event) => options.onProgress?.({ loaded: event.loaded, total: event.lengthComputable ? event.total : null });
+    xhr.upload.onload = () => options.onSent?.();
+    xhr.onerror = () => reject(new NetworkError('upload failed'));
+    xhr.onload = () => {
+      const responseHeaders = new Headers();
+      for (const line of xhr.getAllResponseHeaders().trim().split(/[\r\n]+/)) {
+        const at = line.indexOf(':');
+        if (at > 0) responseHeaders.append(line.slice(0, at).trim(), line.slice(at + 1).trim());
+      }
+      if (xhr.status < 200 || xhr.status >= 300) {
+        reject(problemOf(xhr.status, xhr.statusText, xhr.responseText, responseHeaders));
+        return;
+      }
+      try {
+        resolve({ status: xhr.status, headers: responseHeaders, body: JSON.parse(xhr.responseText) as T });
+      } catch (error) {
+        reject(error as Error);
+      }
+    };
+    xhr.send(file);
+  });
 }

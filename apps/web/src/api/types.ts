@@ -1,4 +1,4 @@
-import type { LocalizedText } from '../i18n/i18n.js';
+import type { LocalizedText } from '../i18n/text.js';
 
 // Wire shapes of the API, as it serves them (decimals are strings). Kept by hand: the API's
 // OpenAPI document describes bodies, not these representations.
@@ -149,6 +149,73 @@ export interface ReviewOpinion {
   text: string;
 }
 
+export type ReviewRole = 'unit_leader' | 'department_reviewer' | 'finance_reviewer' | 'performance_officer';
+
+export interface WorkflowStage {
+  id: string;
+  name: LocalizedText;
+  role: ReviewRole;
+  /** Whether this stage may set reviewer scores (核查分数). */
+  mayScore: boolean;
+  /** Distinct approvers needed: 2 or more is four-eyes. */
+  approvals: number;
+  timeLimitWorkingDays: number | null;
+  returnTo: 'draft' | 'previous';
+}
+
+export interface WorkflowSnapshot {
+  id: string;
+  version: number;
+  stages: WorkflowStage[];
+  resubmission: 'restart' | 'resume';
+}
+
+export interface StageApproval {
+  stageId: string;
+  userId: string;
+  at: string;
+  revision: number;
+  opinion: string | null;
+}
+
+export interface ReviewerScore {
+  score: string | null;
+  reason: string;
+  stageId: string;
+  by: Actor;
+  at: string;
+}
+
+/** Where a report stands in its workflow (null until its first submission). */
+export interface ReviewState {
+  workflow: WorkflowSnapshot;
+  cycle: number;
+  /** The stage acting now (while submitted), or the last stage that acted. */
+  stageIndex: number;
+  stageEnteredAt: string | null;
+  firstSubmittedAt: string;
+  /** Approvals of the current stage in the current cycle. */
+  approvals: StageApproval[];
+  reviewedThisCycle: boolean;
+  /** Each user's approved stage, over every cycle. */
+  approvedStageOf: Record<string, string>;
+  /** By item path: `budget`, `indicators[<id>]`, `evaluationItems[<id>]`. */
+  reviewerScores: Record<string, ReviewerScore>;
+  resumeAt: number | null;
+  approvedAt: string | null;
+  publishedAt: string | null;
+}
+
+export interface ReturnRecord {
+  at: string;
+  by: Actor;
+  stage: string | null;
+  opinion: string | null;
+  /** Opinions on single fields, named by the checks' paths. */
+  opinions?: ReviewOpinion[];
+  to?: 'draft' | 'previous';
+}
+
 export interface ReportRepresentation {
   id: string;
   status: ReportStatus;
@@ -159,13 +226,29 @@ export interface ReportRepresentation {
   submittedAt: string | null;
   submittedBy: Actor | null;
   editors: string[];
-  /** The last return to the filler; `opinions` point at single fields with the checks' paths (review workflow). */
-  lastReturn: { at: string; by: Actor; stage: string | null; opinion: string | null; opinions?: ReviewOpinion[] } | null;
+  submitters?: string[];
+  /** The last return to the filler. */
+  lastReturn: ReturnRecord | null;
+  review?: ReviewState | null;
+  /** The total with reviewer scores in place of computed ones; null while none is set. */
+  reviewerTotal?: { total: string; grade: ScoreView['grade']; reviewed: number } | null;
   report: ReportDocument;
   revision: number;
   score: ScoreView;
   checks: Check[];
   checkSummary: { errors: number; warnings: number; infos: number; submittable: boolean };
+}
+
+/** The acting stage of a report in review, as lists carry it. */
+export interface StageSummary {
+  stageName: LocalizedText;
+  role: ReviewRole;
+  enteredAt: string | null;
+  timeLimitWorkingDays: number | null;
+  approvalsRequired: number;
+  approvedBy: string[];
+  /** Users who may not approve this stage (segregation of duties). */
+  barred: string[];
 }
 
 export interface ReportSummary {
@@ -174,6 +257,10 @@ export interface ReportSummary {
   year: number;
   status: ReportStatus;
   stage: string | null;
+  review?: StageSummary | null;
+  reviewerTotal?: string | null;
+  reviewerGrade?: string | null;
+  returned?: boolean;
   grade: string | null;
   errors: number;
   warnings: number;
@@ -241,4 +328,117 @@ export type Verification =
 export interface OrganisationNode extends OrganisationRef {
   parentId: string | null;
   children: OrganisationNode[];
+}
+
+// ── review inbox ───────────────────────────────────────────────────────────
+
+export interface StageDue {
+  dueDate: string;
+  dueAt: string;
+  overdue: boolean;
+}
+
+export interface InboxItem extends ReportSummary {
+  /** Null without a time limit, or when the working-day calendar lacks the year. */
+  due: StageDue | null;
+}
+
+export interface StageCount {
+  stage: string;
+  stageName: LocalizedText;
+  role: ReviewRole;
+  count: number;
+}
+
+// ── campaigns ──────────────────────────────────────────────────────────────
+
+export interface CampaignExtension {
+  at: string;
+  by: Actor;
+  unitId: string | null;
+  deadline: string;
+  reason: string;
+}
+
+export interface Campaign {
+  campaignId: string;
+  financeBureauId: string;
+  year: number;
+  name: string;
+  kind: ReportKind | null;
+  unitIds: string[];
+  submissionDeadline: string;
+  unitDeadlines: Record<string, string>;
+  reminderOffsets: Array<{ workingDays: number; escalate: boolean }>;
+  stageTimeLimits: Record<string, number> | null;
+  openedAt: string;
+  revision: number;
+  extensions: CampaignExtension[];
+}
+
+export const progressStates = ['not_started', 'draft', 'returned', 'in_review', 'approved', 'published'] as const;
+export type ProgressState = (typeof progressStates)[number];
+export type Timeliness = 'on_time' | 'late' | 'pending';
+
+export interface CampaignReportProgress {
+  reportId: string;
+  kind: ReportKind;
+  projectName: string | null;
+  state: Exclude<ProgressState, 'not_started'>;
+  stage: { id: string; name: LocalizedText; enteredAt: string | null } | null;
+  firstSubmittedAt: string | null;
+  timeliness: Timeliness;
+  computedTotal: string | null;
+  grade: string | null;
+  reviewerTotal: string | null;
+}
+
+export interface CampaignUnitProgress {
+  unitId: string;
+  unitName: string | null;
+  deadline: string;
+  deadlineExtended: boolean;
+  state: ProgressState;
+  timeliness: Timeliness;
+  reports: CampaignReportProgress[];
+}
+
+export interface CampaignProgress {
+  campaignId: string;
+  year: number;
+  kind: ReportKind | null;
+  asOf: string;
+  campaign: Campaign;
+  totals: {
+    units: number;
+    reports: number;
+    unitsByState: Record<ProgressState, number>;
+    reportsByState: Record<Exclude<ProgressState, 'not_started'>, number>;
+    inReviewByStage: Array<{ stageId: string; stageName: LocalizedText; reports: number }>;
+    unitsByTimeliness: Record<Timeliness, number>;
+    reportsByTimeliness: Record<Timeliness, number>;
+    grades: Record<'优' | '良' | '中' | '差' | 'none', number>;
+    scoreHistogram: Array<{ from: number; to: number; reports: number }>;
+  };
+  units: CampaignUnitProgress[];
+}
+
+// ── notifications ──────────────────────────────────────────────────────────
+
+export interface AppNotification {
+  notificationId: string;
+  kind: 'reminder' | 'escalation';
+  phase: 'before' | 'due' | 'overdue';
+  title: string;
+  body: string;
+  dueDate: string;
+  createdAt: string;
+  readAt: string | null;
+  read: boolean;
+  subject: { kind: string; [key: string]: string };
+  deadlineId: string;
+}
+
+export interface NotificationPage extends Page<AppNotification> {
+  unread: number;
 }

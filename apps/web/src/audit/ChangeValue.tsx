@@ -1,5 +1,5 @@
 import { useI18n, type LocalizedText } from '../i18n/i18n.js';
-import { kindLabels, level1Labels, level2Labels, qualitativeBandLabels, statusLabels } from '../shared/labels.js';
+import { defaultStageLabels, kindLabels, level1Labels, level2Labels, qualitativeBandLabels, statusLabels } from '../shared/labels.js';
 
 // Coded values print as the form's words: output → 产出指标, submitted → 审核中.
 const codes: Record<string, Record<string, LocalizedText>> = {
@@ -8,6 +8,7 @@ const codes: Record<string, Record<string, LocalizedText>> = {
   qualitativeBand: qualitativeBandLabels,
   status: statusLabels,
   kind: kindLabels,
+  stage: defaultStageLabels,
 };
 
 function word(key: string | null, value: unknown, l: (text: LocalizedText) => string): string {

@@ -91,6 +91,7 @@ function HistoryTimeline({ entries }: { entries: HistoryEntry[] }) {
                 {t('原因', 'Reason')}: {entry.reason}
               </div>
             )}
+            {entry.type === 'ReportReturned' && <ChangesAfterReturn entries={entries} returned={entry} />}
             {entry.type !== 'ReportCreated' && entry.changes.length > 0 && (
               <ul className="jx-changes">
                 {entry.changes.map((change) => (
@@ -104,6 +105,30 @@ function HistoryTimeline({ entries }: { entries: HistoryEntry[] }) {
         ),
       }))}
     />
+  );
+}
+
+/** A return, and what the unit changed before it submitted again: the diff between the two revisions. */
+function ChangesAfterReturn({ entries, returned }: { entries: HistoryEntry[]; returned: HistoryEntry }) {
+  const { t } = useI18n();
+  const resubmitted = entries.find((e) => e.revision > returned.revision && e.type === 'ReportSubmitted');
+  if (!resubmitted) return <div className="jx-muted">{t('尚未重新提交', 'Not resubmitted yet')}</div>;
+  // A submission is its event and the stage it enters right after: compare against both together.
+  const entered = entries.find((e) => e.revision === resubmitted.revision + 1 && e.type === 'ReviewStageEntered');
+  const to = entered?.revision ?? resubmitted.revision;
+  return (
+    <div>
+      <a
+        href={`?tab=diff&from=${returned.revision}&to=${to}`}
+        data-testid="diff-after-return"
+        onClick={(event) => {
+          event.preventDefault();
+          setSearch({ tab: 'diff', from: returned.revision, to });
+        }}
+      >
+        {t(`查看退回后至重新提交（#${to}）的修改`, `What changed between this return and the resubmission (#${to})`)}
+      </a>
+    </div>
   );
 }
 

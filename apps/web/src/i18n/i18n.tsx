@@ -1,13 +1,8 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import type { Lang, LocalizedText } from './text.js';
 
-/** The two languages of the interface; zh-CN is the default, as in the API's problem documents. */
-export type Lang = 'zh-CN' | 'en';
-
-/** A text in both languages, the same shape the domain uses for its messages. */
-export interface LocalizedText {
-  'zh-CN': string;
-  en: string;
-}
+// Plain types live in text.ts, so that pure modules (and their specs) need no JSX.
+export type { Lang, LocalizedText } from './text.js';
 
 const STORAGE_KEY = 'jixiao.lang';
 

@@ -1,4 +1,4 @@
-import type { LocalizedText } from '../i18n/i18n.js';
+import type { LocalizedText } from '../i18n/text.js';
 import type { ReportStatus, Role } from '../api/types.js';
 
 // The form's own labels come from the domain library (pure data, no dependencies), so the
@@ -81,7 +81,45 @@ export const eventTypeLabels: Record<string, LocalizedText> = {
   ReportReturned: text('退回修改', 'Returned'),
   ReportApproved: text('审核通过', 'Approved'),
   ReportPublished: text('公开', 'Published'),
+  ReviewStageEntered: text('进入审核环节', 'Review stage entered'),
+  ReviewApproved: text('本环节审核通过', 'Stage approved'),
+  ReviewerScoreSet: text('设定核查分数', 'Reviewer score set'),
+  ReportReopened: text('重新打开', 'Reopened'),
 };
+
+/** The built-in workflow's stages (libs/domain workflow.definition.ts); a bureau's own stages print by id. */
+export const defaultStageLabels: Record<string, LocalizedText> = {
+  unit_signoff: text('单位负责人审签', 'unit sign-off'),
+  department_review: text('主管部门审核', 'department review'),
+  finance_review: text('财政业务科室审核', 'finance review'),
+  performance_review: text('绩效管理科复核', 'performance review'),
+};
+
+export const progressStateLabels = {
+  not_started: text('未开始', 'Not started'),
+  draft: text('草稿', 'Draft'),
+  returned: text('已退回', 'Returned'),
+  in_review: text('审核中', 'In review'),
+  approved: text('已通过', 'Approved'),
+  published: text('已公开', 'Published'),
+} satisfies Record<string, LocalizedText>;
+
+export const progressStateColors: Record<keyof typeof progressStateLabels, string> = {
+  not_started: 'default',
+  draft: 'default',
+  returned: 'red',
+  in_review: 'processing',
+  approved: 'success',
+  published: 'green',
+};
+
+export const timelinessLabels = {
+  on_time: text('按时', 'On time'),
+  late: text('逾期', 'Late'),
+  pending: text('未到期', 'Not yet due'),
+} satisfies Record<string, LocalizedText>;
+
+export const timelinessColors = { on_time: 'green', late: 'red', pending: 'default' } as const;
 
 export function formatTime(iso: string | null | undefined, lang: 'zh-CN' | 'en'): string {
   if (!iso) return '';

@@ -3,6 +3,8 @@ import { useI18n } from '../../i18n/i18n.js';
 import { sumDecimals } from '../../shared/decimal-sum.js';
 import { FieldMessages, TextField } from './fields.js';
 import { changer, shown, type SectionProps } from './form-context.js';
+import { rowMarks } from './marks.js';
+import { RowOpinions } from './RowOpinions.js';
 
 interface Props extends SectionProps {
   onAdd?: (() => void) | undefined;
@@ -11,7 +13,7 @@ interface Props extends SectionProps {
 
 /** 评价项目 (部门整体 templates): a category, its maximum, a score by judgement and its justification. */
 export function EvaluationSection({ rep, drafts, marks, change, onAdd, onRemove }: Props) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const items = rep.report.evaluationItems;
   if (items.length === 0 && !onAdd) return null;
   const computed = new Map(rep.score.evaluationItems.map((i) => [i.itemId, i.score]));
@@ -38,7 +40,7 @@ export function EvaluationSection({ rep, drafts, marks, change, onAdd, onRemove 
               const field = (name: 'category' | 'maximum' | 'score' | 'justification', align?: 'right') => (
                 <TextField path={`${base}.${name}`} label={`${item.category} ${name}`} value={shown(drafts, target, name, item[name])} onChange={changer(change, target, name)} mark={marks.get(`${base}.${name}`)} {...(align && { align })} />
               );
-              return (
+              return [
                 <tr key={item.id} data-path={base}>
                   <td>{field('category')}</td>
                   <td>{field('maximum', 'right')}</td>
@@ -52,8 +54,9 @@ export function EvaluationSection({ rep, drafts, marks, change, onAdd, onRemove 
                       </button>
                     </td>
                   )}
-                </tr>
-              );
+                </tr>,
+                <RowOpinions key={`${item.id}-opinions`} kind="item" base={base} marks={rowMarks(marks, base)} columns={onRemove ? 6 : 5} lang={lang} />,
+              ];
             })}
             <tr className="jx-total-row">
               <th>{t('合计', 'Total')}</th>

@@ -8,6 +8,7 @@ import type { Draft, TargetKey } from './edit-session.js';
 import { SelectField, TextField, type FieldMark } from './fields.js';
 import { shown, type SectionProps } from './form-context.js';
 import { rowMarks } from './marks.js';
+import { RowOpinions } from './RowOpinions.js';
 
 interface Props extends SectionProps {
   onAdd?: (() => void) | undefined;
@@ -119,45 +120,48 @@ const IndicatorRow = memo(function IndicatorRow({ index, indicator, draft, score
   const options = optionsFor(lang);
   const notComparable = score?.reason ? score.reason.message[lang] : undefined;
   return (
-    <tr data-path={base} className={rowMark ? `jx-row-${rowMark.severity}` : undefined} title={rowMark?.messages.join('\n')}>
-      <td className="jx-muted">{index + 1}</td>
-      <td>
-        <SelectField path={`${base}.level1`} label="level1" value={value('level1')} onChange={on('level1')} options={options.level1} />
-      </td>
-      <td>
-        <SelectField path={`${base}.level2`} label="level2" value={value('level2')} onChange={on('level2')} options={options.level2} />
-      </td>
-      <td>{text('name')}</td>
-      <td>
-        <SelectField path={`${base}.comparator`} label="comparator" value={comparator} onChange={on('comparator')} options={options.comparator} />
-        {comparator === '定性' && (
-          <SelectField
-            path={`${base}.qualitativeBand`}
-            label="band"
-            value={value('qualitativeBand')}
-            onChange={on('qualitativeBand')}
-            mark={marks?.qualitativeBand}
-            allowEmpty
-            options={options.band}
-          />
-        )}
-      </td>
-      <td>{text('target')}</td>
-      <td>{text('unit')}</td>
-      <td>{text('actual')}</td>
-      <td>{text('weight', 'right')}</td>
-      <td>{text('selfScore', 'right')}</td>
-      <td className="jx-num jx-computed" data-testid="indicator-score" title={notComparable}>
-        {score?.score ?? <span className="jx-muted">{lang === 'en' ? 'n/a' : '无法计算'}</span>}
-      </td>
-      <td>{text('explanation')}</td>
-      {onRemove && (
+    <>
+      <tr data-path={base} className={rowMark ? `jx-row-${rowMark.severity}` : undefined} title={rowMark?.messages.join('\n')}>
+        <td className="jx-muted">{index + 1}</td>
         <td>
-          <button type="button" className="jx-remove" aria-label={lang === 'en' ? 'Remove indicator' : '删除指标'} onClick={() => onRemove(indicator.id)}>
-            ✕
-          </button>
+          <SelectField path={`${base}.level1`} label="level1" value={value('level1')} onChange={on('level1')} options={options.level1} />
         </td>
-      )}
-    </tr>
+        <td>
+          <SelectField path={`${base}.level2`} label="level2" value={value('level2')} onChange={on('level2')} options={options.level2} />
+        </td>
+        <td>{text('name')}</td>
+        <td>
+          <SelectField path={`${base}.comparator`} label="comparator" value={comparator} onChange={on('comparator')} options={options.comparator} />
+          {comparator === '定性' && (
+            <SelectField
+              path={`${base}.qualitativeBand`}
+              label="band"
+              value={value('qualitativeBand')}
+              onChange={on('qualitativeBand')}
+              mark={marks?.qualitativeBand}
+              allowEmpty
+              options={options.band}
+            />
+          )}
+        </td>
+        <td>{text('target')}</td>
+        <td>{text('unit')}</td>
+        <td>{text('actual')}</td>
+        <td>{text('weight', 'right')}</td>
+        <td>{text('selfScore', 'right')}</td>
+        <td className="jx-num jx-computed" data-testid="indicator-score" title={notComparable}>
+          {score?.score ?? <span className="jx-muted">{lang === 'en' ? 'n/a' : '无法计算'}</span>}
+        </td>
+        <td>{text('explanation')}</td>
+        {onRemove && (
+          <td>
+            <button type="button" className="jx-remove" aria-label={lang === 'en' ? 'Remove indicator' : '删除指标'} onClick={() => onRemove(indicator.id)}>
+              ✕
+            </button>
+          </td>
+        )}
+      </tr>
+      <RowOpinions kind="indicator" base={base} marks={marks} columns={onRemove ? 13 : 12} lang={lang} />
+    </>
   );
 });

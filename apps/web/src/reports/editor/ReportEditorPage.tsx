@@ -3,7 +3,10 @@ import { useCallback, useEffect, useMemo, useRef, type ReactNode } from 'react';
 import { ApiError, randomId, sessionStore } from '../../api/client.js';
 import { Link } from '../../app/router.js';
 import { useI18n } from '../../i18n/i18n.js';
+import { describePath } from '../../review/field-paths.js';
+import { WorkflowSteps } from '../../review/WorkflowSteps.js';
 import { formatTime, kindLabels, roleLabels, statusColors, statusLabels } from '../../shared/labels.js';
+import { ReportExportButtons } from '../../shared/transfers.js';
 import { ChecksPanel } from './ChecksPanel.js';
 import { ConflictBanner } from './ConflictBanner.js';
 import { RevisionConflict, type SessionState } from './edit-session.js';
@@ -114,10 +117,12 @@ export default function ReportEditorPage({ reportId }: { reportId: string }) {
           <Tag color={statusColors[rep.status]} data-testid="report-status">
             {l(statusLabels[rep.status])}
           </Tag>
+          {rep.status === 'draft' && rep.lastReturn && <Tag color="red">{t('已退回', 'Returned')}</Tag>}
           <SaveState state={state} pending={pending} />
         </Space>
-        <Space wrap>
+        <Space wrap align="start">
           <Link to={`/reports/${encodeURIComponent(reportId)}/history`}>{t('历史记录与审计', 'History and audit')}</Link>
+          <ReportExportButtons reportId={reportId} />
           {editable && (
             <Button type="primary" onClick={submit} disabled={!!state.conflict} data-testid="submit-report" title={rep.checkSummary.submittable ? undefined : t('存在错误级审核提示，暂不能提交', 'Error-level findings block submission')}>
               {t('提交', 'Submit')}
@@ -142,6 +147,11 @@ export default function ReportEditorPage({ reportId }: { reportId: string }) {
         />
       )}
       {!editable && <Alert type="info" style={{ marginBottom: 12 }} title={t('只读：报告不在草稿状态，或您不是本单位的填报人。', 'Read-only: the report is not a draft, or you are not its unit’s filler.')} />}
+      {rep.review && rep.status !== 'draft' && (
+        <div className="jx-form" style={{ marginBottom: 12, paddingTop: 12 }}>
+          <WorkflowSteps rep={rep} compact />
+        </div>
+      )}
       <Row gutter={16} wrap={false} className="jx-editor-body">
         <Col flex="auto" style={{ minWidth: 0 }}>
           <ReportForm rep={rep} drafts={state.drafts} marks={marks} change={editable ? change : undefined} actions={editable ? actions : undefined} />
@@ -156,8 +166,8 @@ export default function ReportEditorPage({ reportId }: { reportId: string }) {
                 <ol className="jx-checks">
                   {opinions.map((opinion, index) => (
                     <li key={`${opinion.path}-${index}`}>
-                      <button type="button" className="jx-check" onClick={() => focusPath(opinion.path)}>
-                        <Tag color="purple">{t('意见', 'Opinion')}</Tag>
+                      <button type="button" className="jx-check" onClick={() => focusPath(opinion.path)} data-testid="opinion-item" data-path-target={opinion.path}>
+                        <Tag color="purple">{describePath(opinion.path, rep.report, lang)}</Tag>
                         <span>{opinion.text}</span>
                       </button>
                     </li>

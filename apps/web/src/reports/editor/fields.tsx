@@ -5,6 +5,8 @@ import type { Severity } from '../../api/types.js';
 export interface FieldMark {
   severity: Severity | 'refused' | 'opinion';
   messages: string[];
+  /** Reviewers' opinions among the messages, on their own: shown beside the field they point at. */
+  opinions?: string[];
 }
 
 interface TextFieldProps {

@@ -34,13 +34,15 @@ export function buildMarks(
   opinions: readonly ReviewOpinion[] = [],
 ): Map<string, FieldMark> {
   const marks = new Map<string, FieldMark>();
-  const add = (path: string, severity: FieldMark['severity'], message: string) => {
+  const add = (path: string, severity: FieldMark['severity'], message: string, opinion?: string) => {
     const mark = marks.get(path);
-    if (!mark) marks.set(path, { severity, messages: [message] });
-    else marks.set(path, { severity: rank[severity] > rank[mark.severity] ? severity : mark.severity, messages: [...mark.messages, message] });
+    const withOpinion = (previous: string[] | undefined) => (opinion === undefined ? previous : [...(previous ?? []), opinion]);
+    const opinionsOf = withOpinion(mark?.opinions);
+    if (!mark) marks.set(path, { severity, messages: [message], ...(opinionsOf && { opinions: opinionsOf }) });
+    else marks.set(path, { severity: rank[severity] > rank[mark.severity] ? severity : mark.severity, messages: [...mark.messages, message], ...(opinionsOf && { opinions: opinionsOf }) });
   };
   for (const check of checks) add(check.path, check.severity, check.message[lang]);
-  for (const opinion of opinions) add(opinion.path, 'opinion', `${lang === 'en' ? 'Reviewer' : '审核意见'}: ${opinion.text}`);
+  for (const opinion of opinions) add(opinion.path, 'opinion', `${lang === 'en' ? 'Reviewer' : '审核意见'}: ${opinion.text}`, opinion.text);
   for (const [target, fields] of Object.entries(fieldErrors)) for (const [field, message] of Object.entries(fields)) add(pathOf(target, field), 'refused', message);
   return marks;
 }

@@ -4,7 +4,9 @@ import { api, ApiError, randomId, request, sessionStore } from '../../api/client
 import type { Me, Page, ReportKind, ReportRepresentation, ReportSummary } from '../../api/types.js';
 import { Link, navigate, setSearch, useLocation } from '../../app/router.js';
 import { useI18n } from '../../i18n/i18n.js';
+import { loadReportPage } from '../ReportPage.js';
 import { formatTime, gradeColors, kindLabels, statusColors, statusLabels } from '../../shared/labels.js';
+import { ImportButton, ListExportButton } from '../../shared/transfers.js';
 
 const filterKeys = ['year', 'kind', 'status', 'grade', 'q'] as const;
 
@@ -41,7 +43,7 @@ export default function ReportListPage() {
   useEffect(() => {
     // The report page is where a click on the list leads: fetch its code while the user reads the list.
     const idle = window.requestIdleCallback ?? ((callback: () => void) => window.setTimeout(callback, 200));
-    idle(() => void import('../editor/ReportEditorPage.js'));
+    idle(() => void loadReportPage());
   }, []);
 
   const update = (patch: Record<string, string | number | undefined>) => setSearch({ ...filters, page, pageSize, ...patch });
@@ -61,8 +63,22 @@ export default function ReportListPage() {
     { title: t('项目编码', 'Project code'), dataIndex: 'projectCode', key: 'code', render: (v: string | null) => v ?? '—' },
     { title: t('年度', 'Year'), dataIndex: 'year', key: 'year', width: 72 },
     { title: t('类型', 'Kind'), dataIndex: 'kind', key: 'kind', render: (v: ReportKind) => l(kindLabels[v]) },
-    { title: t('状态', 'Status'), dataIndex: 'status', key: 'status', render: (v: ReportSummary['status'], r) => <Tag color={statusColors[v]}>{l(statusLabels[v])}{r.overdue ? ` · ${t('逾期', 'overdue')}` : ''}</Tag> },
+    {
+      title: t('状态', 'Status'),
+      dataIndex: 'status',
+      key: 'status',
+      render: (v: ReportSummary['status'], r) => (
+        <Space size={2} wrap>
+          <Tag color={r.returned ? 'red' : statusColors[v]} data-testid="report-row-status">
+            {r.returned ? t('已退回', 'Returned') : l(statusLabels[v])}
+            {r.overdue ? ` · ${t('逾期', 'overdue')}` : ''}
+          </Tag>
+          {r.review && <Tag color="blue">{l(r.review.stageName)}</Tag>}
+        </Space>
+      ),
+    },
     { title: t('系统得分', 'Computed'), dataIndex: 'computedTotal', key: 'total', align: 'right', render: (v: string | null) => v ?? '—' },
+    { title: t('核查得分', 'Reviewer'), dataIndex: 'reviewerTotal', key: 'reviewer', align: 'right', render: (v: string | null | undefined) => v ?? '—' },
     { title: t('等级', 'Grade'), dataIndex: 'grade', key: 'grade', render: (v: string | null) => (v ? <Tag color={gradeColors[v]}>{v}</Tag> : '—') },
     {
       title: t('审核提示', 'Findings'),
@@ -85,11 +101,15 @@ export default function ReportListPage() {
         <Typography.Title level={4} style={{ margin: 0 }}>
           {user.role === 'unit_filler' ? t('我的报告', 'My reports') : t('报告查阅', 'Reports')}
         </Typography.Title>
-        {user.role === 'unit_filler' && (
-          <Button type="primary" onClick={() => setCreating(true)} data-testid="new-report">
-            + {t('新建自评报告', 'New self-evaluation report')}
-          </Button>
-        )}
+        <Space wrap align="start">
+          <ListExportButton query={new URLSearchParams(Object.entries(filters).filter((entry): entry is [string, string] => !!entry[1])).toString()} />
+          {user.role === 'unit_filler' && <ImportButton />}
+          {user.role === 'unit_filler' && (
+            <Button type="primary" onClick={() => setCreating(true)} data-testid="new-report">
+              + {t('新建自评报告', 'New self-evaluation report')}
+            </Button>
+          )}
+        </Space>
       </div>
       <Space wrap style={{ marginBottom: 12 }}>
         <Select allowClear placeholder={t('年度', 'Year')} style={{ width: 110 }} value={filters.year} onChange={(v?: string) => update({ year: v, page: 1 })} options={years.map((y) => ({ value: String(y), label: String(y) }))} />
