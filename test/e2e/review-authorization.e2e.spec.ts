@@ -4,6 +4,7 @@ import { SystemClock } from '#platform';
 import { DirectoryWriter } from '../../apps/api/src/auth/directory-writer.js';
 import { PasswordHasher } from '../../apps/api/src/auth/password-hasher.js';
 import { demoSeedActor, demoUsers } from '../../apps/cli/src/seed-demo.js';
+import { commandEventsSince } from '../support/command-events.js';
 import { startApi, type ApiClient, type Response, type RunningApi } from '../support/api-server.js';
 import { indicators, projectHeader } from './reports-api.e2e.js';
 
@@ -121,7 +122,7 @@ describe('authorisation matrix of the review workflow: endpoint × role × own /
       Object.keys(outcomes).map((username) => [username, [seesHospital.has(username) ? 403 : 404, seesInsurance.has(username) ? 403 : 404]]),
     );
     expect(outcomes).toEqual(expected);
-    expect(await api.eventStore.headPosition()).toBe(before);
+    expect(await commandEventsSince(api.eventStore, before)).toBe(0);
 
     // The allowed role: outside its subtree the report does not exist for it; inside it acts.
     const allowedOther = await call(endpoint.allowed, other);

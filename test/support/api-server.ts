@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig } from '#config';
 import { EventStore } from '#eventstore';
@@ -46,7 +47,8 @@ function client(baseUrl: string, token: string | null): ApiClient {
 
 /** The real API on a real store, listening on a free port, with the demo region seeded. */
 export async function startApi(databaseUrl: string, env: Record<string, string> = {}, clock: Clock = new SystemClock()): Promise<RunningApi> {
-  const config = loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', ...env });
+  // A queue prefix of its own: test files running side by side never take each other's jobs.
+  const config = loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', QUEUE_PREFIX: `jx-test-${randomUUID().slice(0, 8)}`, ...env });
   const app = await createApiApp(config, createLogger('silent', 'test'), { clock });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
