@@ -13,6 +13,8 @@ const suites: Record<string, () => Promise<Benchmark>> = {
   score: async () => (await import('./score.bench.js')).benchScore,
   rebuild: async () => (await import('./rebuild.bench.js')).benchRebuild,
   api: async () => (await import('./api.bench.js')).benchApi,
+  rescore: async () => (await import('./rescore.bench.js')).benchRescore,
+  reminders: async () => (await import('./reminders.bench.js')).benchReminders,
 };
 
 function format(value: number): string {

@@ -11,8 +11,10 @@ import { InboxModule } from './inbox/inbox.module.js';
 import { HealthController } from './health/health.controller.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { ReadModelsModule } from './read-models/read-models.module.js';
 import { ReportsModule } from './reports/reports.module.js';
+import { RuleProfilesModule } from './rule-profiles/rule-profiles.module.js';
 import { WebModule } from './web/web.module.js';
 
 @Module({})
@@ -27,9 +29,11 @@ export class AppModule {
         ReadModelsModule.forRoot({ extraProjections: directoryProjections }),
         ReportsModule,
         AuditModule,
-        InboxModule,
         CampaignsModule,
         ExcelModule,
+        InboxModule,
+        NotificationsModule,
+        RuleProfilesModule,
         WebModule,
       ],
       controllers: [HealthController],

@@ -111,6 +111,8 @@ export {
 export * from './campaign/index.js';
 
 export * from './calendar/index.js';
-
+export * from './deadlines/index.js';
 export { reviewedTotal, type ReviewedTotal } from './workflow/reviewer-total.js';
 export { stageDue, type StageDue } from './workflow/stage-due.js';
+export * from './scoring/records/index.js';
+export * from './scoring/profiles-store/index.js';

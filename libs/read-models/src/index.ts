@@ -31,3 +31,4 @@ export {
   type ScoreBin,
   type Timeliness,
 } from './queries/campaign-progress.js';
+export { getReportScoreRecord, reportScoresProjection, type ReportScoreRecord } from './report-scores.projection.js';

@@ -2,6 +2,7 @@ import type { Projection } from '#projections';
 import { auditEntriesProjection } from './audit-entries.projection.js';
 import { campaignsProjection } from './campaigns.projection.js';
 import { reportDocumentsProjection } from './report-documents.projection.js';
+import { reportScoresProjection } from './report-scores.projection.js';
 
 /**
  * Every read model of the application, in the order the runner applies them within a batch:
@@ -9,4 +10,4 @@ import { reportDocumentsProjection } from './report-documents.projection.js';
  * audit trail. Each folds the events into its own rows only, so either can be rebuilt alone; they
  * share their folding work through caches keyed by event hash (report-fold.ts).
  */
-export const readModelProjections: readonly Projection[] = [reportDocumentsProjection, auditEntriesProjection, campaignsProjection];
+export const readModelProjections: readonly Projection[] = [reportDocumentsProjection, auditEntriesProjection, campaignsProjection, reportScoresProjection];

@@ -54,6 +54,7 @@ export function isCalendarYearMissing(error: unknown): error is DomainError {
 
 /** Farther than any time limit or reminder offset needs; a bound against runaway loops. */
 const MAX_WORKING_DAYS = 400;
+const MEMO_SIZE = 20_000;
 
 /**
  * Working days in mainland China: Monday to Friday, minus the public holidays, plus the weekend
@@ -62,6 +63,7 @@ const MAX_WORKING_DAYS = 400;
  */
 export class WorkingDayCalendar {
   private readonly years = new Map<number, { off: Set<LocalDate>; on: Set<LocalDate>; entry: CalendarYear }>();
+  private readonly memo = new Map<string, LocalDate>();
 
   constructor(entries: readonly CalendarYearInput[]) {
     for (const input of entries) {
@@ -101,12 +103,18 @@ export class WorkingDayCalendar {
    */
   addWorkingDays(date: LocalDate, n: number): LocalDate {
     if (!Number.isInteger(n) || Math.abs(n) > MAX_WORKING_DAYS) throw new RangeError(`working days must be an integer within ±${MAX_WORKING_DAYS}: ${n}`);
+    // Thousands of deadlines share a due date: remember answers (the data never changes).
+    const key = `${date}|${n}`;
+    const known = this.memo.get(key);
+    if (known !== undefined) return known;
     const step = Math.sign(n);
     let day = date;
     for (let left = Math.abs(n); left > 0; ) {
       day = addDays(day, step);
       if (this.isWorkingDay(day)) left--;
     }
+    if (this.memo.size >= MEMO_SIZE) this.memo.clear();
+    this.memo.set(key, day);
     return day;
   }
 
