@@ -5,6 +5,11 @@ import { ConfigError, loadConfig } from '#config';
 import { openStores } from '#platform';
 import { ProjectionRunner } from '#projections';
 import { readModelProjections } from '#read-models';
+import { directoryProjections } from '../../api/src/auth/directory.projections.js';
+
+// The same set the worker and the API run: a runner leads all of its projections or none, so two
+// processes with different sets could each leave the other's projections waiting.
+const projections = [...readModelProjections, ...directoryProjections];
 
 async function main(): Promise<void> {
   const flag = process.argv.slice(2).find((a) => a.startsWith('--batch-size='));
@@ -12,12 +17,12 @@ async function main(): Promise<void> {
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConfigError('--batch-size', 'must be a positive integer', flag);
   const config = loadConfig();
   const { eventStore, readStore } = await openStores(config);
-  const runner = new ProjectionRunner(eventStore, readStore, readModelProjections, {
+  const runner = new ProjectionRunner(eventStore, readStore, projections, {
     batchSize,
     onError: (error) => process.stderr.write(`projection runner: ${error instanceof Error ? error.message : String(error)}; retrying from the checkpoints\n`),
   });
   runner.start();
-  process.stdout.write(`projections running: ${readModelProjections.map((p) => p.name).join(', ')}\n`);
+  process.stdout.write(`projections running: ${projections.map((p) => p.name).join(', ')}\n`);
   const stop = async () => {
     await runner.stop();
     await eventStore.close();

@@ -105,7 +105,15 @@ export class ScoringTables {
 
   /** Idempotent; the built-in profiles are the version 1 rows of their ids. */
   async ensureSchema(): Promise<void> {
-    await this.sql.exec(scoringSchema);
+    // Processes starting at once must not race on CREATE TABLE IF NOT EXISTS (a duplicate pg_type row).
+    await this.sql.withSession(async (session) => {
+      await session.query('SELECT pg_advisory_lock(746515)');
+      try {
+        await session.exec(scoringSchema);
+      } finally {
+        await session.query('SELECT pg_advisory_unlock(746515)');
+      }
+    });
     const builtIns = Object.values(ruleProfiles);
     await this.sql.query(
       `INSERT INTO scoring_profiles (profile_id, version) SELECT * FROM unnest($1::text[], $2::int[]) ON CONFLICT (profile_id) DO NOTHING`,
