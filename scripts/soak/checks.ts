@@ -30,8 +30,10 @@ export async function checkCommands(sql: SqlClient, ledger: Ledger): Promise<Che
     const ids = byCommand.get(id) ?? [];
     events += ids.length;
     const expected = ids.map((_, index) => deterministicEventId(command.userId, command.key, index));
-    if (ids.length === 0) problems.push(`${command.what}: no event (${command.key})`);
-    else if (new Set(ids).size !== ids.length || !expected.every((e) => ids.includes(e))) problems.push(`${command.what} ${command.key}: events ${ids.join(',')} are not exactly ids 0..${ids.length - 1}`);
+    // A command that changed nothing (its ETag stayed the If-Match sent) rightly appends nothing.
+    if (ids.length === 0 && !command.unchanged) problems.push(`${command.what}: no event (${command.key})`);
+    else if (ids.length > 0 && command.unchanged) problems.push(`${command.what}: events appended, but the ETag did not move (${command.key})`);
+    else if (ids.length > 0 && (new Set(ids).size !== ids.length || !expected.every((e) => ids.includes(e)))) problems.push(`${command.what} ${command.key}: events ${ids.join(',')} are not exactly ids 0..${ids.length - 1}`);
   }
   for (const command of ledger.refused) {
     if (accepted.has(`${command.userId}\u0000${command.key}`)) continue;

@@ -11,6 +11,8 @@ export interface AcceptedCommand {
   userId: string;
   key: string;
   what: string;
+  /** The answer's ETag equals the If-Match sent: the command changed nothing (e.g. the same value again). */
+  unchanged?: boolean;
 }
 
 /** Everything the load saw, for the final checks and the summary. */
@@ -79,7 +81,10 @@ export class Client {
       if (response.status === 412) this.ledger.conflicts412++;
       if (options.key && method !== 'GET') {
         const entry = { userId: this.userId, key: options.key, what: `${method} ${path.replace(/\/reports\/[^/]+/, '/reports/:id')}` };
-        if (response.status >= 200 && response.status < 300) this.ledger.accepted.push(entry);
+        if (response.status >= 200 && response.status < 300) {
+          const etag = response.headers.get('etag');
+          this.ledger.accepted.push({ ...entry, unchanged: options.ifMatch != null && etag === options.ifMatch });
+        }
         else if (response.status >= 400 && response.status < 500) {
           this.ledger.refused.push(entry);
           const kind = `${entry.what} ${response.status}`;

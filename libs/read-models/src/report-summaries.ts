@@ -154,7 +154,7 @@ const summaryColumns: ReadonlyArray<[name: string, type: string, expression: str
   ['stage_role', 'text', `doc->'summary'->'review'->>'role'`],
 ];
 
-export const reportSummariesSchema = [
+const summariesDdl = [
   ...summaryColumns.map(([name, type, expression]) => `ALTER TABLE rm_report_documents ADD COLUMN IF NOT EXISTS ${name} ${type} GENERATED ALWAYS AS (${expression}) STORED;`),
   'CREATE INDEX IF NOT EXISTS rm_report_documents_organisation_year ON rm_report_documents (organisation_id, year, kind);',
   'CREATE INDEX IF NOT EXISTS rm_report_documents_year_kind ON rm_report_documents (year, kind);',
@@ -166,3 +166,17 @@ export const reportSummariesSchema = [
   SELECT id, summary AS doc, position, ${summaryColumns.filter(([name]) => name !== 'summary').map(([name]) => name).join(', ')}
   FROM rm_report_documents;`,
 ].join('\n');
+
+/**
+ * Run by every runner at start. ALTER TABLE and CREATE OR REPLACE VIEW take exclusive locks even
+ * when there is nothing to change, and a list query holding the view while the DDL holds the table
+ * deadlocks; so the DDL runs only when the view lacks its newest column.
+ */
+export const reportSummariesSchema = `DO $$ BEGIN
+  IF NOT EXISTS (
+    SELECT 1 FROM information_schema.columns
+     WHERE table_schema = current_schema() AND table_name = 'rm_report_summaries' AND column_name = '${summaryColumns.at(-1)![0]}'
+  ) THEN
+${summariesDdl}
+  END IF;
+END $$;`;
