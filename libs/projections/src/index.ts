@@ -1,4 +1,3 @@
 export * from './projection.js';
 export * from './projection-runner.js';
 export * from './projection-store.js';
-export { RowCache, type KnownRow } from './row-cache.js';

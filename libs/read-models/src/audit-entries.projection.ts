@@ -12,7 +12,7 @@ import {
 import type { Actor, RecordedEvent } from '#eventstore';
 import type { Projection, Row } from '#projections';
 import { describeDirectoryEvent, describeOtherEvent, describeReportEvent, type AuditDescription } from './audit-describe.js';
-import { lz4Compression } from './storage.js';
+import { DeferredRow, lz4Compression } from './deferred-row.js';
 import { decodeReportEvent, foldFromView, foldReport, isReportStream, utc, viewOf, type FoldedReport } from './report-fold.js';
 
 /**
@@ -58,9 +58,9 @@ type Context =
 /** What the context knew right before an event: handed from the context's evolve to the entry's. */
 type EntryContext = { before: Context | null; after: Context };
 
-// The runner folds an event's context row (keys) right before its entry (createdKeys): the entry
-// finds here what its stream's context was right before the event, and right after it.
-let lastStep: { event: RecordedEvent; context: EntryContext } | null = null;
+// The runner folds every key of every event of a batch before it writes any row; an entry is
+// rendered when written, so it finds here what its stream's context was right before it.
+const entryContexts = new WeakMap<RecordedEvent, EntryContext>();
 
 const USER_PREFIX = userStreamId('');
 const ORGANISATION_PREFIX = organisationStreamId('');
@@ -89,14 +89,12 @@ function decodeDirectoryEvent(event: RecordedEvent): DirectoryEvent {
 
 // ── context rows ───────────────────────────────────────────────────────────
 
-/** A context row as the runner holds it between batches; its document is made when written. */
-class PendingContext {
-  // Lets it stand where the runner expects a Row.
-  [key: string]: unknown;
+class PendingContext extends DeferredRow {
+  constructor(readonly context: Context) {
+    super();
+  }
 
-  constructor(readonly context: Context) {}
-
-  document(): AuditContextRow {
+  override toJSON(): AuditContextRow {
     const c = this.context;
     if (c.kind === 'report') {
       return { kind: 'report', streamId: c.streamId, revision: c.revision, organisationId: c.folded.state.organisationId, fold: viewOf(c.folded) };
@@ -161,46 +159,57 @@ function describe(event: RecordedEvent, context: EntryContext | undefined): { or
   return { organisationId, description };
 }
 
-function entryOf(event: RecordedEvent, context: EntryContext | undefined): AuditEntryDoc {
-  const { organisationId, description } = describe(event, context);
-  const { actor } = event.metadata;
-  return {
-    streamId: event.streamId,
-    revision: event.revision,
-    type: event.type,
-    at: utc(event.metadata.recordedAt),
-    actor: { userId: actor.userId, role: actor.role, organisationId: actor.organisationId },
-    organisationId,
-    summary: description.summary,
-    reason: description.reason,
-    correlationId: event.metadata.correlationId,
-    causationId: event.metadata.causationId,
-  };
+class PendingEntry extends DeferredRow {
+  constructor(readonly event: RecordedEvent) {
+    super();
+  }
+
+  override toJSON(): AuditEntryDoc {
+    const event = this.event;
+    const context = entryContexts.get(event);
+    if (context === undefined && hasContext(event.streamId)) {
+      throw new Error(`audit context of ${event.streamId} was not folded before its entry at position ${event.position} was written`);
+    }
+    const { organisationId, description } = describe(event, context);
+    const { actor } = event.metadata;
+    return {
+      streamId: event.streamId,
+      revision: event.revision,
+      type: event.type,
+      at: utc(event.metadata.recordedAt),
+      actor: { userId: actor.userId, role: actor.role, organisationId: actor.organisationId },
+      organisationId,
+      summary: description.summary,
+      reason: description.reason,
+      correlationId: event.metadata.correlationId,
+      causationId: event.metadata.causationId,
+    };
+  }
+}
+
+/** `handles.includes(type)` is all the runner asks of the list: the trail takes every event. */
+class EveryEventType extends Array<string> {
+  override includes(): boolean {
+    return true;
+  }
 }
 
 export const auditEntriesProjection: Projection = {
   name: 'audit_entries',
   version: 1,
-  handles: '*',
-  keys: (event: RecordedEvent) => (hasContext(event.streamId) ? [contextKey(event.streamId)] : []),
-  // One entry per event, under the event's id; never read back while folding.
-  createdKeys: (event: RecordedEvent) => [event.id],
+  handles: new EveryEventType(),
+  keys: (event: RecordedEvent) => (hasContext(event.streamId) ? [contextKey(event.streamId), event.id] : [event.id]),
   evolve(row, event, key) {
     if (key !== event.id) {
       const before = readContext(row);
       // Already folded in: the entry exists too, and stays as it is.
       if (before !== null && event.revision <= before.revision) return row;
       const after = nextContext(before, event);
-      lastStep = { event, context: { before, after } };
+      entryContexts.set(event, { before, after });
       return new PendingContext(after);
     }
-    const context = lastStep !== null && lastStep.event === event ? lastStep.context : undefined;
-    lastStep = null;
-    // The stream's context had this event already: so has the trail (nothing to write).
-    if (context === undefined && hasContext(event.streamId)) return row;
-    return entryOf(event, context) as unknown as Row;
+    return row ?? new PendingEntry(event);
   },
-  finalize: (row) => (row instanceof PendingContext ? (row.document() as unknown as Row) : row),
   extraSchema: /* sql */ `${lz4Compression('rm_audit_entries')}
 ALTER TABLE rm_audit_entries ADD COLUMN IF NOT EXISTS organisation_id text GENERATED ALWAYS AS (doc->>'organisationId') STORED;
 ALTER TABLE rm_audit_entries ADD COLUMN IF NOT EXISTS at text GENERATED ALWAYS AS (doc->>'at') STORED;

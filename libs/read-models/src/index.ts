@@ -3,6 +3,7 @@ export { reportDocumentsProjection, type ReportDocumentRow } from './report-docu
 export { summarise, type ReportSummary } from './report-summaries.js';
 export { auditEntriesProjection, type AuditContextRow, type AuditEntry, type AuditEntryDoc } from './audit-entries.projection.js';
 export { describeDirectoryEvent, describeOtherEvent, describeReportEvent, type AuditDescription } from './audit-describe.js';
+export { DeferredRow } from './deferred-row.js';
 export { clearFoldCaches } from './report-fold.js';
 export { listReports, likeLiteral, reportSortKeys, reportSorts, MAX_PAGE_SIZE, type ListReportsQuery, type ReportList, type ReportSort } from './queries/list-reports.js';
 export { getReportDocument, type ReportDocument } from './queries/report-document.js';

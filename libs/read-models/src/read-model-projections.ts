@@ -5,10 +5,9 @@ import { reportDocumentsProjection } from './report-documents.projection.js';
 import { reportScoresProjection } from './report-scores.projection.js';
 
 /**
- * Every read model of the application, in the order the runner applies them to each event:
+ * Every read model of the application, in the order the runner applies them within a batch:
  * report documents (with the list summaries as a view over them, rm_report_summaries) and the
- * audit trail. Each folds the events into its own rows only, so either can be rebuilt alone; the
- * report documents and the trail share their folding work (report-fold.ts): each event goes
- * through one projection right after the other.
+ * audit trail. Each folds the events into its own rows only, so either can be rebuilt alone; they
+ * share their folding work through caches keyed by event hash (report-fold.ts).
  */
 export const readModelProjections: readonly Projection[] = [reportDocumentsProjection, auditEntriesProjection, campaignsProjection, reportScoresProjection];

@@ -1,7 +1,7 @@
 import { reportEventTypes, type Check, type CheckSummary, type LocalizedText, type ReportScoreView, type ReportView } from '#domain';
 import type { RecordedEvent } from '#eventstore';
 import type { Projection, Row } from '#projections';
-import { lz4Compression } from './storage.js';
+import { DeferredRow, lz4Compression } from './deferred-row.js';
 import { foldFromView, foldReport, profilesFingerprint, reportIdOfStream, scoringOf, viewOf, type FoldedReport } from './report-fold.js';
 import { reportSummariesSchema, summarise, type ReportSummary } from './report-summaries.js';
 
@@ -18,17 +18,12 @@ export type ReportDocumentRow = ReportView & {
   summary: ReportSummary;
 };
 
-/**
- * A document as the runner holds it between batches: the fold only. The document, with its score,
- * checks and summary, is made when the row is written (finalize), once per batch.
- */
-class PendingReportDocument {
-  // Lets it stand where the runner expects a Row.
-  [key: string]: unknown;
+class PendingReportDocument extends DeferredRow {
+  constructor(readonly folded: FoldedReport) {
+    super();
+  }
 
-  constructor(readonly folded: FoldedReport) {}
-
-  document(): ReportDocumentRow {
+  override toJSON(): ReportDocumentRow {
     return { ...viewOf(this.folded), revision: this.folded.revision, ...scoringOf(this.folded), summary: summarise(this.folded) };
   }
 }
@@ -55,6 +50,5 @@ export const reportDocumentsProjection: Projection = {
     if (row !== null && event.revision <= storedRevision(row)) return row;
     return new PendingReportDocument(foldReport(current(row), event));
   },
-  finalize: (row) => (row instanceof PendingReportDocument ? (row.document() as unknown as Row) : row),
   extraSchema: `${lz4Compression('rm_report_documents')}\n${reportSummariesSchema}`,
 };

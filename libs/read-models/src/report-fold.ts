@@ -4,13 +4,13 @@ import {
   getRuleProfile,
   initialState,
   isDomainError,
+  parseStoredReportEvent,
   ruleProfiles,
   runChecks,
   scoreReport,
   summariseChecks,
   toReportView,
   toScoreView,
-  upcastReportEvent,
   type Check,
   type CheckSummary,
   type LocalizedText,
@@ -20,14 +20,13 @@ import {
   type ReportView,
 } from '#domain';
 import type { RecordedEvent } from '#eventstore';
+import { BoundedMemo } from './deferred-row.js';
 
 // Two read models fold the report stream into rows of their own — the documents, and the audit
 // trail's per-report context — so that each can be rebuilt alone. What they compute from the same
-// history is the same, so it is computed once and shared: the runner hands every projection the
-// same event object, one projection after the other, and the hash chain makes an event name the
-// whole history of its stream up to it, which makes "the report after this event" a pure function
-// of the event. The caches are small or weak, so that what is derived for one event is garbage by
-// the next (young, and cheap to collect). A cache miss only costs time.
+// history is the same, so it is computed once and shared through caches keyed by event hash: the
+// hash chain makes an event's hash name the whole history of its stream up to that event, which
+// makes "the report after event h" a pure function of h. A cache miss only costs time.
 
 const REPORT_STREAM_PREFIX = 'report-';
 
@@ -49,20 +48,13 @@ export const profilesFingerprint = Object.values(ruleProfiles).reduce((sum, prof
 
 const decoded = new WeakMap<RecordedEvent, ReportEvent>();
 
-/**
- * Upcasts a stored report event, once per event object however many projections ask.
- *
- * Not validated again: the decider made every payload from a validated command, and the store's
- * hash chain shows any later change. Checking each against its zod schema again cost a sixth of a
- * rebuild's time. Commands still validate what they read (ReportRepository), and upcasting still
- * brings older payload versions up to date.
- */
+/** Upcasts and validates a stored report event, once per event object however many projections ask. */
 export function decodeReportEvent(event: RecordedEvent): ReportEvent {
   const known = decoded.get(event);
   if (known) return known;
   let parsed: ReportEvent;
   try {
-    parsed = { type: event.type, data: upcastReportEvent(event.type, event.metadata.schemaVersion, event.data) } as ReportEvent;
+    parsed = parseStoredReportEvent({ type: event.type, schemaVersion: event.metadata.schemaVersion, data: event.data });
   } catch (error) {
     const why = isDomainError(error) ? error.problems.map((p) => `${p.path}: ${p.message.en}`).join('; ') : String(error);
     throw new Error(`cannot read ${event.type} at position ${event.position} of ${event.streamId} (revision ${event.revision}): ${why}`, { cause: error });
@@ -77,14 +69,17 @@ export interface FoldedReport {
   readonly state: ReportAggregate;
   /** Stream revision of the last event folded in. */
   readonly revision: number;
+  /** Hash of that event; null for a report read back from a stored row (no event folded since). */
+  readonly hash: string | null;
 }
 
-/** The last fold: the projections folding the same event one after the other share it. */
-let lastFold: { event: RecordedEvent; folded: FoldedReport } | null = null;
+// Large enough to span a batch of the runner several times over.
+const afterEvent = new BoundedMemo<FoldedReport>(32_768);
 
 /** The report after `event`, from the report before it (null before ReportCreated). */
 export function foldReport(before: FoldedReport | null, event: RecordedEvent): FoldedReport {
-  if (lastFold !== null && lastFold.event === event) return lastFold.folded;
+  const known = afterEvent.get(event.hash);
+  if (known) return known;
   let state;
   try {
     state = evolve(before?.state ?? initialState(), decodeReportEvent(event));
@@ -92,8 +87,8 @@ export function foldReport(before: FoldedReport | null, event: RecordedEvent): F
     throw new Error(`cannot fold ${event.type} at position ${event.position} into ${event.streamId}: ${(error as Error).message}`, { cause: error });
   }
   if (state.status === 'none') throw new Error(`folding ${event.type} into ${event.streamId} left no report`);
-  const folded: FoldedReport = { state, revision: event.revision };
-  lastFold = { event, folded };
+  const folded: FoldedReport = { state, revision: event.revision, hash: event.hash };
+  afterEvent.set(event.hash, folded);
   return folded;
 }
 
@@ -118,7 +113,7 @@ export function foldFromView(view: ReportView, revision: number): FoldedReport {
     revision,
     review,
   };
-  return { state, revision };
+  return { state, revision, hash: null };
 }
 
 // ── scoring, once per report revision ──────────────────────────────────────
@@ -131,14 +126,15 @@ export interface ReportScoring {
   scoreError: LocalizedText | null;
 }
 
-let views = new WeakMap<FoldedReport, ReportView>();
-let scorings = new WeakMap<FoldedReport, ReportScoring>();
+const views = new BoundedMemo<ReportView>(8_192);
+const scorings = new BoundedMemo<ReportScoring>(8_192);
 
-function memoised<V>(memo: WeakMap<FoldedReport, V>, folded: FoldedReport, compute: () => V): V {
-  const known = memo.get(folded);
+function memoised<V>(memo: BoundedMemo<V>, folded: FoldedReport, compute: () => V): V {
+  if (folded.hash === null) return compute();
+  const known = memo.get(folded.hash);
   if (known) return known;
   const value = compute();
-  memo.set(folded, value);
+  memo.set(folded.hash, value);
   return value;
 }
 
@@ -166,9 +162,9 @@ export function scoringOf(folded: FoldedReport): ReportScoring {
 
 /** Forgets every cached fold, view and score: for specs proving that a read model needs no other. */
 export function clearFoldCaches(): void {
-  lastFold = null;
-  views = new WeakMap();
-  scorings = new WeakMap();
+  afterEvent.clear();
+  views.clear();
+  scorings.clear();
 }
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

@@ -69,12 +69,7 @@ export class ExecuteReportCommandHandler implements ICommandHandler<ExecuteRepor
   async execute(command: ExecuteReportCommand): Promise<ReportCommandResult> {
     const { reportId, principal, expectedRevision } = command;
     const streamId = reportStreamId(reportId);
-    // Without an Idempotency-Key there is no earlier attempt to look up: a remembered fold at the
-    // client's If-Match revision decides without reading the store.
-    const loaded = await this.reports.loadForDecision(
-      reportId,
-      command.context.idempotencyKey === null && typeof expectedRevision === 'number' ? { expectedRevision } : {},
-    );
+    const loaded = await this.reports.loadForDecision(reportId);
     const organisationId =
       loaded.state.status !== 'none' ? loaded.state.organisationId : ((command.data as { organisationId?: string }).organisationId ?? principal.organisationId);
     if (!(await this.access.canSee(principal, organisationId))) {
@@ -109,7 +104,7 @@ export class ExecuteReportCommandHandler implements ICommandHandler<ExecuteRepor
     );
     for (const event of events) this.metrics.appendedEvents.inc({ type: event.type });
     const state = events.reduce<ReportState>((current, event) => evolve(current, event), loaded.state);
-    this.reports.appended(reportId, result.events, state);
+    this.reports.appended(reportId, result.events);
     return { state, revision: result.nextExpectedRevision, appended: events.length };
   }
 

@@ -44,18 +44,9 @@ export class ReportRepository {
   /**
    * The current state for deciding a command: the remembered fold, extended by whatever was
    * appended since (by this process or any other), so a long history is not replayed per edit.
-   *
-   * With `expectedRevision` (the client's If-Match, when no earlier attempt of the command needs
-   * looking up): a remembered fold at exactly that revision is used without reading the store.
-   * If another process appended meanwhile, the append that follows fails on its expected
-   * revision (412), which is the answer a read would have led to anyway.
    */
-  async loadForDecision(reportId: string, options: { expectedRevision?: number } = {}): Promise<ReportForDecision> {
+  async loadForDecision(reportId: string): Promise<ReportForDecision> {
     const known = this.snapshots.get(reportId);
-    if (known && options.expectedRevision !== undefined && known.revision === options.expectedRevision) {
-      this.remember(reportId, known);
-      return { state: known.state, revision: known.revision, revisionOfEvent: new Map(known.revisionOfEvent) };
-    }
     const fromRevision = known ? known.revision + 1 : 0;
     const events = await this.eventStore.readStream(reportStreamId(reportId), { fromRevision });
     if (!known && events.length === 0) return { state: initialState(), revision: null, revisionOfEvent: new Map() };
@@ -65,26 +56,13 @@ export class ReportRepository {
     return { state: snapshot.state, revision: snapshot.revision, revisionOfEvent: new Map(snapshot.revisionOfEvent) };
   }
 
-  /**
-   * After an append: what was appended extends the remembered fold, when it directly follows it.
-   * `after`, the state the command computed from the remembered one and these events, saves
-   * reading and folding them again.
-   */
-  appended(reportId: string, events: readonly RecordedEvent[], after?: ReportState): void {
+  /** After an append: what was appended extends the remembered fold, when it directly follows it. */
+  appended(reportId: string, events: readonly RecordedEvent[]): void {
     const known = this.snapshots.get(reportId);
     const first = events[0];
-    const last = events[events.length - 1];
-    if (!first || !last) return;
+    if (!first) return;
     // Only when nothing is missing between the snapshot and these events; else the next load reads them.
     if (known ? first.revision > known.revision + 1 : first.revision !== 0) return;
-    if (after !== undefined && (known ? known.revision === first.revision - 1 : first.revision === 0)) {
-      const snapshot = known ?? { state: initialState(), revision: -1, revisionOfEvent: new Map<string, number>() };
-      for (const event of events) snapshot.revisionOfEvent.set(event.id, event.revision);
-      snapshot.state = after;
-      snapshot.revision = last.revision;
-      this.remember(reportId, snapshot);
-      return;
-    }
     this.remember(reportId, this.extend(known ?? { state: initialState(), revision: -1, revisionOfEvent: new Map() }, events));
   }
 
