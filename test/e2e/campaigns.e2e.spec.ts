@@ -194,4 +194,78 @@ describe('campaigns API end to end on pglite', () => {
     expect(extend.parameters.map((p: any) => p.name)).toEqual(expect.arrayContaining(['campaignId', 'If-Match', 'Idempotency-Key']));
     expect(body.paths['/campaigns'].post.requestBody.content['application/json'].schema.required).not.toContain('campaignId');
   });
+
+  // Last: it moves the clock by weeks, past every token issued so far.
+  it('lists reports as overdue at the clock’s time: drafts past their unit’s deadline, reports in review past their stage’s due day', async () => {
+    // 2026-05-01 00:00: the campaign's deadline day (04-30) is over for the hospital, not for the insurance centre (05-20).
+    const lateDraft = await draftReport('demo.filler', hospital.name);
+    await caughtUp();
+    type Item = { reportId: string; organisationId: string; status: string; overdue: boolean; review: { dueAt: string | null } | null };
+    const listed = async (client: ApiClient, query = '') => {
+      const response = await client.request<{ items: Item[]; total: number }>('GET', `/reports?pageSize=100${query}`);
+      expect(response.status).toBe(200);
+      return response.body;
+    };
+    /** The overdue reports as [unit, status, which report], checked against overdue=false and against every item's flag. */
+    const overdueNow = async (client: ApiClient) => {
+      const [all, only, others] = await Promise.all([listed(client), listed(client, '&overdue=true'), listed(client, '&overdue=false')]);
+      expect(all.total).toBe(3);
+      const flagged = all.items.filter((i) => i.overdue).map((i) => i.reportId).sort();
+      expect(only.items.map((i) => i.reportId).sort()).toEqual(flagged);
+      expect(only.total).toBe(flagged.length);
+      expect(others.items.map((i) => i.reportId).sort()).toEqual(all.items.filter((i) => !i.overdue).map((i) => i.reportId).sort());
+      return only.items.map((i) => [i.organisationId, i.status, i.reportId === lateDraft.id ? 'new draft' : 'earlier']).sort();
+    };
+
+    clock.set('2026-05-01T00:00:00+08:00');
+    expect(await overdueNow(performance)).toEqual([[hospital.organisationId, 'draft', 'new draft']]);
+    // The hospital's submitted report entered unit sign-off on 04-30: three working days after the May Day holidays end on 05-08.
+    const inReview = (await listed(performance, '&status=submitted')).items;
+    expect(inReview.map((i) => [i.organisationId, i.overdue, i.review?.dueAt])).toEqual([[hospital.organisationId, false, '2026-05-08T15:59:59.999Z']]);
+
+    clock.set('2026-05-08T23:59:00+08:00');
+    expect(await overdueNow(await api.as('demo.performance', { fresh: true }))).toEqual([[hospital.organisationId, 'draft', 'new draft']]);
+
+    clock.set('2026-05-09T00:00:00+08:00');
+    const performanceLater = await api.as('demo.performance', { fresh: true });
+    expect(await overdueNow(performanceLater)).toEqual([
+      [hospital.organisationId, 'draft', 'new draft'],
+      [hospital.organisationId, 'submitted', 'earlier'],
+    ]);
+    // The export takes the same filter, at the same instant.
+    const exported = await performanceLater.request('GET', '/reports/export.xlsx?overdue=true');
+    expect([exported.status, exported.headers.get('x-report-count')]).toEqual([200, '2']);
+    // The inbox says the same of the report its leader must sign off.
+    const inbox = await (await api.as('demo.leader', { fresh: true })).request('GET', '/inbox');
+    expect(inbox.body.items.map((i: any) => [i.status, i.overdue, i.due?.overdue, i.due?.dueAt])).toEqual([['submitted', true, true, '2026-05-08T15:59:59.999Z']]);
+
+    // The insurance centre's extension is over too.
+    clock.set('2026-05-21T00:00:00+08:00');
+    expect(await overdueNow(await api.as('demo.performance', { fresh: true }))).toEqual([
+      [insuranceCentre.organisationId, 'draft', 'earlier'],
+      [hospital.organisationId, 'draft', 'new draft'],
+      [hospital.organisationId, 'submitted', 'earlier'],
+    ]);
+
+    // A filter value that is neither true nor false is refused, naming the field, in the caller's language.
+    const performanceNow = await api.as('demo.performance', { fresh: true });
+    for (const [language, pattern] of [
+      ['zh-CN', /[\u4e00-\u9fff]/],
+      ['en', /^[A-Za-z]/],
+    ] as const) {
+      const refused = await performanceNow.request('GET', '/reports?overdue=maybe', { headers: { 'accept-language': language } });
+      expect([refused.status, refused.headers.get('content-type'), refused.body.code, refused.body.errors[0].path]).toEqual([
+        400,
+        expect.stringContaining('application/problem+json'),
+        'QUERY_INVALID',
+        'overdue',
+      ]);
+      expect(refused.body.errors[0].message).toMatch(pattern);
+    }
+    // The OpenAPI document says what the filter means.
+    const { body: docs } = await api.anonymous.request('GET', '/docs-json');
+    const overdueParameter = docs.paths['/reports'].get.parameters.find((p: any) => p.name === 'overdue');
+    expect(overdueParameter).toMatchObject({ in: 'query', required: false, schema: { enum: ['true', 'false'] } });
+    expect(overdueParameter.description).toMatch(/time limit.*campaign/s);
+  });
 });

@@ -20,7 +20,8 @@ export interface RunningApi {
   app: NestFastifyApplication;
   baseUrl: string;
   eventStore: EventStore;
-  as(username: string): Promise<ApiClient>;
+  /** A client logged in as a demo user; `fresh` logs in again (after the test clock moved past the token's lifetime). */
+  as(username: string, options?: { fresh?: boolean }): Promise<ApiClient>;
   anonymous: ApiClient;
   close(): Promise<void>;
 }
@@ -61,8 +62,8 @@ export async function startApi(databaseUrl: string, env: Record<string, string> 
     baseUrl,
     eventStore,
     anonymous,
-    async as(username: string) {
-      let token = tokens.get(username);
+    async as(username: string, options: { fresh?: boolean } = {}) {
+      let token = options.fresh ? undefined : tokens.get(username);
       if (!token) {
         const user = demoUsers.find((u) => u.username === username);
         if (!user) throw new Error(`no demo user ${username}`);

@@ -24,6 +24,8 @@ export {
   isReportEventType,
   parseStoredReportEvent,
   upcastReportEvent,
+  upcastStoredReportEvent,
+  checkedReportEvents,
   createUpcaster,
   type UpcasterSteps,
   type ReportEvent,
@@ -113,6 +115,6 @@ export * from './campaign/index.js';
 export * from './calendar/index.js';
 export * from './deadlines/index.js';
 export { reviewedTotal, type ReviewedTotal } from './workflow/reviewer-total.js';
-export { stageDue, type StageDue } from './workflow/stage-due.js';
+export { stageDue, stageDueAt, type StageDue, type StageDueAt } from './workflow/stage-due.js';
 export * from './scoring/records/index.js';
 export * from './scoring/profiles-store/index.js';

@@ -4,7 +4,7 @@ import { createScratchDatabase } from '../../../test/support/databases.js';
 import { newEvent } from '../../../test/support/events.js';
 import type { Projection } from './projection.js';
 import { ProjectionRunner } from './projection-runner.js';
-import { tableChecksum } from './projection-store.js';
+import { readCheckpoint, tableChecksum } from './projection-store.js';
 
 interface Tally extends Record<string, unknown> {
   stream: string;
@@ -12,9 +12,9 @@ interface Tally extends Record<string, unknown> {
   last: string;
 }
 
-function tallyProjection(version = 1, failOn?: string): Projection<Tally> {
+function tallyProjection(version = 1, failOn?: string, name = 'tally'): Projection<Tally> {
   return {
-    name: 'tally',
+    name,
     version,
     handles: ['Counted', 'Reset'],
     keys: (event: RecordedEvent) => [event.streamId],
@@ -24,6 +24,26 @@ function tallyProjection(version = 1, failOn?: string): Projection<Tally> {
       return { stream: event.streamId, count: (row?.count ?? 0) + 1, last: String((event.data as { label: string }).label) };
     },
   };
+}
+
+/** A tally whose rows PostgreSQL refuses for one label: jsonb cannot hold a NUL character. */
+function unstorableTally(name: string, unstorable: string): Projection<Tally> {
+  const tally = tallyProjection(1, undefined, name);
+  return {
+    ...tally,
+    evolve: (row, event, key) => {
+      const next = tally.evolve(row, event, key);
+      return next && next.last === unstorable ? { ...next, last: 'nul\u0000' } : next;
+    },
+  };
+}
+
+async function appendInterleaved(store: EventStore, prefix: string, streams: number, eventsEach: number): Promise<void> {
+  for (let n = 0; n < eventsEach; n++) {
+    for (let s = 0; s < streams; s++) {
+      await store.append(`${prefix}${s}`, [newEvent('Counted', { label: `${prefix}${s}-${n}` })], n === 0 ? 'no_stream' : n - 1);
+    }
+  }
 }
 
 async function rows(sql: SqlClient): Promise<Record<string, Tally>> {
@@ -95,6 +115,36 @@ describe.each(['pglite', 'postgres'] as const)('ProjectionRunner on %s', (kind) 
     while (!(await rows(sql)).d && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     await runner.stop();
     expect((await rows(sql)).d).toEqual({ stream: 'd', count: 1, last: 'd1' });
+  });
+
+  it('folds on the rows it remembers, and reads back the ones it forgot, to the same rows as one big batch', async () => {
+    await appendInterleaved(store, 'm', 6, 5);
+    const reference = new ProjectionRunner(store, sql, [tallyProjection(1, undefined, 'tally_reference')], { batchSize: 1000 });
+    await reference.catchUp();
+    // Batches of 3 over 6 interleaved streams, remembering one row: most rows are read back.
+    const opening = { ...tallyProjection(1, undefined, 'tally_forgetful'), creates: (event: RecordedEvent) => event.revision === 0 };
+    const forgetful = new ProjectionRunner(store, sql, [opening], { batchSize: 3, rememberedRows: 1 });
+    await forgetful.catchUp();
+    const expected = await tableChecksum(sql, tallyProjection(1, undefined, 'tally_reference'));
+    expect(expected.rows).toBeGreaterThanOrEqual(6);
+    expect(await tableChecksum(sql, opening)).toEqual(expected);
+  });
+
+  it('commits nothing of a batch the database refuses, keeps the batches before it, and resumes without applying anything twice', async () => {
+    await appendInterleaved(store, 'n', 3, 6);
+    const reference = new ProjectionRunner(store, sql, [tallyProjection(1, undefined, 'tally_expected')], { batchSize: 1000 });
+    await reference.catchUp();
+    const refused = (await store.readAll({ maxCount: 10_000 })).find((e) => (e.data as { label?: string }).label === 'n1-4')!;
+    // Batches of 2 from the first event: several commit before the refused one, and the batch
+    // after it is already folded when the refusal arrives.
+    const failing = new ProjectionRunner(store, sql, [unstorableTally('tally_resumed', 'n1-4')], { batchSize: 2 });
+    await expect(failing.catchUp()).rejects.toThrow();
+    const checkpoint = (await readCheckpoint(sql, 'tally_resumed'))!;
+    expect(checkpoint.position).toBeGreaterThan(0n);
+    expect(checkpoint.position).toBeLessThan(refused.position);
+    const resumed = new ProjectionRunner(store, sql, [tallyProjection(1, undefined, 'tally_resumed')], { batchSize: 2 });
+    await resumed.catchUp();
+    expect(await tableChecksum(sql, tallyProjection(1, undefined, 'tally_resumed'))).toEqual(await tableChecksum(sql, tallyProjection(1, undefined, 'tally_expected')));
   });
 
   if (kind === 'postgres') {

@@ -37,28 +37,88 @@ export async function writeCheckpoint(sql: SqlQueryable, name: string, version: 
   );
 }
 
+/** Every projection's checkpoint at one position, in one statement. */
+export async function writeCheckpoints(sql: SqlQueryable, projections: readonly Pick<Projection, 'name' | 'version'>[], position: bigint): Promise<void> {
+  await sql.query(
+    `INSERT INTO projection_checkpoints (name, version, position, updated_at)
+     SELECT name, version, $3, now() FROM unnest($1::text[], $2::int[]) AS c(name, version)
+     ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = excluded.position, updated_at = now()`,
+    [projections.map((p) => p.name), projections.map((p) => p.version), position.toString()],
+  );
+}
+
 export async function loadRows(sql: SqlQueryable, projection: Projection, ids: readonly string[]): Promise<Map<string, Row>> {
   if (ids.length === 0) return new Map();
   const { rows } = await sql.query<{ id: string; doc: Row }>(`SELECT id, doc FROM ${tableOf(projection)} WHERE id = ANY($1::text[])`, [ids]);
   return new Map(rows.map((r) => [r.id, r.doc]));
 }
 
-/** Writes the rows a batch changed: upserts for documents, deletes for nulls. */
-export async function saveRows(sql: SqlQueryable, projection: Projection, changed: Map<string, { doc: Row | null; position: bigint }>): Promise<void> {
-  const table = tableOf(projection);
-  const upserts = [...changed].filter(([, v]) => v.doc !== null);
-  const deletes = [...changed].filter(([, v]) => v.doc === null).map(([id]) => id);
-  if (upserts.length > 0) {
-    // One JSON parameter rather than three arrays: pg's array encoding of large documents costs
-    // several times the CPU of one JSON.stringify (measured on rebuilds).
+/** The rows of a batch, as the statements that write them take them. */
+export interface EncodedRows {
+  table: string;
+  /** `[{id, doc, position}]` as one JSON text, or null when nothing is upserted. */
+  upserts: string | null;
+  deletes: string[];
+}
+
+/**
+ * Serialises the rows a batch changed (documents to upsert, nulls to delete). Rows that render
+ * themselves (toJSON) are rendered here, so this runs when the batch has been folded and before
+ * the next one is: a row's rendering may read what its evolve left beside it.
+ */
+export function encodeRows(projection: Projection, changed: ReadonlyMap<string, { doc: Row | null; position: bigint }>): EncodedRows {
+  const upserts: Array<{ id: string; doc: Row; position: string }> = [];
+  const deletes: string[] = [];
+  for (const [id, { doc, position }] of changed) {
+    if (doc === null) deletes.push(id);
+    else upserts.push({ id, doc, position: position.toString() });
+  }
+  // One JSON parameter rather than three arrays: pg's array encoding of large documents costs
+  // several times the CPU of one JSON.stringify (measured on rebuilds).
+  return { table: tableOf(projection), upserts: upserts.length > 0 ? JSON.stringify(upserts) : null, deletes };
+}
+
+export async function writeRows(sql: SqlQueryable, rows: EncodedRows): Promise<void> {
+  if (rows.upserts !== null) {
     await sql.query(
-      `INSERT INTO ${table} (id, doc, position)
+      `INSERT INTO ${rows.table} (id, doc, position)
        SELECT r.id, r.doc, r.position FROM jsonb_to_recordset($1::jsonb) AS r(id text, doc jsonb, position bigint)
        ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, position = excluded.position`,
-      [JSON.stringify(upserts.map(([id, v]) => ({ id, doc: v.doc, position: v.position.toString() })))],
+      [rows.upserts],
     );
   }
-  if (deletes.length > 0) await sql.query(`DELETE FROM ${table} WHERE id = ANY($1::text[])`, [deletes]);
+  if (rows.deletes.length > 0) await sql.query(`DELETE FROM ${rows.table} WHERE id = ANY($1::text[])`, [rows.deletes]);
+}
+
+/**
+ * Writes a batch — every projection's rows and every checkpoint — as one statement, which is its
+ * own transaction: one round trip where a transaction of separate statements takes one for each,
+ * and each of those waits for the event loop, busy folding the next batch.
+ *
+ * Commits are asynchronous (synchronous_commit off): a read model is rebuilt from the events if a
+ * server crash loses its last commits, and the checkpoint is lost with its rows.
+ */
+export async function writeBatch(sql: SqlQueryable, batch: readonly EncodedRows[], projections: readonly Pick<Projection, 'name' | 'version'>[], position: bigint): Promise<void> {
+  const params: unknown[] = [];
+  const bind = (value: unknown) => `$${params.push(value)}`;
+  const steps: string[] = [];
+  for (const rows of batch) {
+    if (rows.upserts !== null) {
+      steps.push(`INSERT INTO ${rows.table} (id, doc, position)
+        SELECT r.id, r.doc, r.position FROM jsonb_to_recordset(${bind(rows.upserts)}::jsonb) AS r(id text, doc jsonb, position bigint)
+        ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, position = excluded.position`);
+    }
+    if (rows.deletes.length > 0) steps.push(`DELETE FROM ${rows.table} WHERE id = ANY(${bind(rows.deletes)}::text[])`);
+  }
+  steps.push(`INSERT INTO projection_checkpoints (name, version, position, updated_at)
+    SELECT name, version, ${bind(position.toString())}::bigint, now() FROM unnest(${bind(projections.map((p) => p.name))}::text[], ${bind(projections.map((p) => p.version))}::int[]) AS c(name, version)
+    ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = excluded.position, updated_at = now()`);
+  await sql.query(`WITH ${steps.map((step, i) => `w${i} AS (${step})`).join(',\n')}\nSELECT set_config('synchronous_commit', 'off', true)`, params);
+}
+
+/** Writes the rows a batch changed: upserts for documents, deletes for nulls. */
+export async function saveRows(sql: SqlQueryable, projection: Projection, changed: Map<string, { doc: Row | null; position: bigint }>): Promise<void> {
+  await writeRows(sql, encodeRows(projection, changed));
 }
 
 export async function ensureProjectionSchema(sql: SqlClient, projections: readonly Projection[]): Promise<void> {

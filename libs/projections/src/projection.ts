@@ -17,6 +17,16 @@ export interface Projection<TRow extends Row = Row> {
   /** The rows an event touches (usually one). */
   keys(event: RecordedEvent): readonly string[];
   evolve(row: TRow | null, event: RecordedEvent, key: string): TRow | null;
+  /**
+   * True when no row `key` can exist before `event` (the event opens it, e.g. the first event of
+   * a stream): the runner then does not look for it. A hint only; without it the row is read.
+   */
+  creates?(event: RecordedEvent, key: string): boolean;
+  /**
+   * True when no later event touches row `key` again (one row per event): the runner writes it
+   * and does not keep it in memory for later batches.
+   */
+  writtenOnce?(key: string): boolean;
   /** Extra DDL run after the table exists, e.g. generated columns and indexes. Idempotent. */
   extraSchema?: string;
 }

@@ -70,7 +70,8 @@ function hasContext(streamId: string): boolean {
   return streamId.startsWith(REPORT_PREFIX) || streamId.startsWith(USER_PREFIX) || streamId.startsWith(ORGANISATION_PREFIX);
 }
 
-const contextKey = (streamId: string) => `stream:${streamId}`;
+const CONTEXT_PREFIX = 'stream:';
+const contextKey = (streamId: string) => `${CONTEXT_PREFIX}${streamId}`;
 
 const decodedDirectory = new WeakMap<RecordedEvent, DirectoryEvent>();
 
@@ -199,6 +200,9 @@ export const auditEntriesProjection: Projection = {
   version: 1,
   handles: new EveryEventType(),
   keys: (event: RecordedEvent) => (hasContext(event.streamId) ? [contextKey(event.streamId), event.id] : [event.id]),
+  // An entry is its event's own row; a stream's context is opened by the stream's first event.
+  creates: (event: RecordedEvent, key: string) => key === event.id || event.revision === 0,
+  writtenOnce: (key: string) => !key.startsWith(CONTEXT_PREFIX),
   evolve(row, event, key) {
     if (key !== event.id) {
       const before = readContext(row);

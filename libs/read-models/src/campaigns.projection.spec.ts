@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   campaignEventSchemas,
+  deadlineOf,
   decide,
   decideCampaign,
   evolve,
@@ -19,8 +20,10 @@ import {
 import { openEventStore, openSqlClient, PostgresEventStore, type Actor, type EventStore, type SqlClient } from '#eventstore';
 import { applyBatch, ProjectionRunner, tableChecksum } from '#projections';
 import { createScratchDatabase } from '../../../test/support/databases.js';
+import { campaignUnitsProjection } from './campaign-units.projection.js';
 import { campaignsProjection, type CampaignRow } from './campaigns.projection.js';
 import { campaignProgress, findCampaign, listCampaigns, type CampaignProgress } from './queries/campaign-progress.js';
+import { listReports } from './queries/list-reports.js';
 import { readModelProjections } from './read-model-projections.js';
 import { clearFoldCaches } from './report-fold.js';
 
@@ -219,6 +222,54 @@ describe.each(['pglite', 'postgres'] as const)('campaign read models on %s', (ki
       expect(ids(await listCampaigns(sql, { financeBureauId: BUREAU, year: 2024 }))).toEqual(['c-2024-dept']);
       expect(await listCampaigns(sql, { financeBureauId: BUREAU, page: 2, pageSize: 1 })).toMatchObject({ total: 2, page: 2, pageSize: 1, items: [{ campaignId: 'c-2024-dept' }] });
       expect(ids(await listCampaigns(sql, { financeBureauId: 'org-nowhere' }))).toEqual([]);
+    });
+  });
+
+  describe('the units each campaign asks for, and overdue reports', () => {
+    it('keeps a row per unit a campaign asks for, whose deadline joined with the campaign’s is the domain’s deadlineOf', async () => {
+      const { rows } = await sql.query<{ campaign_id: string; unit_id: string; year: number; kind: string | null; deadline: string }>(
+        `SELECT cu.campaign_id, cu.unit_id, cu.year, cu.kind, greatest(c.deadline, cu.own_deadline) AS deadline
+           FROM rm_campaign_units cu JOIN rm_campaigns c ON c.id = cu.campaign_id ORDER BY cu.campaign_id, cu.unit_id`,
+      );
+      const expected = [];
+      for (const campaignId of ['c-2024-dept', 'c-2025', 'c-other']) {
+        const { campaign } = await row(campaignId);
+        for (const unitId of [...campaign.unitIds].sort()) expected.push({ campaign_id: campaignId, unit_id: unitId, year: campaign.year, kind: campaign.kind, deadline: deadlineOf(campaign, unitId) });
+      }
+      expect(rows).toEqual(expected);
+      expect(rows.find((r) => r.unit_id === 'u-f')?.deadline).toBe('2026-05-20');
+    });
+
+    it('gives the same units table when rebuilt, and when a batch is applied again', async () => {
+      const live = await tableChecksum(sql, campaignUnitsProjection);
+      expect(live.rows).toBe(UNITS.length + 2);
+      await new ProjectionRunner(store, sql, [campaignUnitsProjection], { batchSize: 1 }).rebuild();
+      expect(await tableChecksum(sql, campaignUnitsProjection)).toEqual(live);
+      const events = await store.readAll();
+      await sql.transaction(async (tx) => {
+        await applyBatch(tx, campaignUnitsProjection, events.slice(0, 2));
+        await applyBatch(tx, campaignUnitsProjection, events);
+      });
+      expect(await tableChecksum(sql, campaignUnitsProjection)).toEqual(live);
+    });
+
+    const overdueAt = async (local: string) => {
+      const now = new Date(shanghai(local));
+      const { items } = await listReports(sql, { organisationIds: [...UNITS, 'u-x'], pageSize: 100, now });
+      const only = await listReports(sql, { organisationIds: [...UNITS, 'u-x'], overdue: true, pageSize: 100, now });
+      const flagged = items.filter((i) => i.overdue).map((i) => i.reportId).sort();
+      expect(only.items.map((i) => i.reportId).sort()).toEqual(flagged);
+      return flagged;
+    };
+
+    it('lists drafts as overdue once their unit’s deadline day is over, and reports in review once their stage’s due day is', async () => {
+      // r-x (outside any campaign) has been at unit sign-off since 04-01 and r-d1 at the department since 04-11.
+      expect(await overdueAt('2026-04-30T23:59:59.999')).toEqual(['r-d1', 'r-x']);
+      // The draft of u-b and the returned draft of u-e; not u-a's 2024 project report (the 2024 campaign asks for department reports).
+      expect(await overdueAt('2026-05-01T00:00:00')).toEqual(['r-b', 'r-d1', 'r-e', 'r-x']);
+      // r-c and r-g entered unit sign-off on 04-30 and 05-01: three working days after the May Day holidays, 05-08.
+      expect(await overdueAt('2026-05-08T23:59:59.999')).toEqual(['r-b', 'r-d1', 'r-e', 'r-x']);
+      expect(await overdueAt('2026-05-09T00:00:00')).toEqual(['r-b', 'r-c', 'r-d1', 'r-e', 'r-g', 'r-x']);
     });
   });
 

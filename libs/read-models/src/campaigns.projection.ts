@@ -1,8 +1,9 @@
 import { campaignEventSchemas, evolveCampaign, parseStoredCampaignEvent, type CampaignAggregate, type CampaignEvent, type CampaignState } from '#domain';
 import type { RecordedEvent } from '#eventstore';
 import type { Projection } from '#projections';
+import { addGeneratedColumns, unlessColumnExists, type GeneratedColumn } from './schema-guard.js';
 
-const STREAM_PREFIX = 'campaign-';
+export const CAMPAIGN_STREAM_PREFIX = 'campaign-';
 
 /** One extension (延期) as the campaign's history shows it. */
 export type CampaignExtension = {
@@ -28,12 +29,22 @@ export type CampaignRow = {
   updatedAt: string;
 };
 
-function parse(event: RecordedEvent): CampaignEvent | null {
+const parsedEvents = new WeakMap<RecordedEvent, CampaignEvent | null>();
+
+/**
+ * The campaign event in a stored one; null when the domain cannot read it. Once per event object,
+ * however many projections (and keys: an opening names thousands of units) ask.
+ */
+export function parseCampaignEvent(event: RecordedEvent): CampaignEvent | null {
+  if (parsedEvents.has(event)) return parsedEvents.get(event)!;
+  let result: CampaignEvent | null;
   try {
-    return parseStoredCampaignEvent(event);
+    result = parseStoredCampaignEvent(event);
   } catch {
-    return null;
+    result = null;
   }
+  parsedEvents.set(event, result);
+  return result;
 }
 
 function fold(state: CampaignState, event: CampaignEvent): CampaignState | null {
@@ -46,17 +57,29 @@ function fold(state: CampaignState, event: CampaignEvent): CampaignState | null 
 
 const utc = (instant: string) => new Date(instant).toISOString();
 
+/**
+ * Columns generated from the document: the region's list sorts on them, and report lists join on
+ * the campaign's own deadline (rm_campaign_units holds each unit's), never reading the document.
+ */
+const campaignColumns: readonly GeneratedColumn[] = [
+  ['finance_bureau_id', 'text', `doc->>'financeBureauId'`],
+  ['year', 'int', `(doc->'campaign'->>'year')::int`],
+  ['opened_at', 'text', `doc->>'openedAt'`],
+  // The newest column last: the migration runs when the table lacks it.
+  ['deadline', 'text', `doc->'campaign'->>'submissionDeadline'`],
+];
+
 export const campaignsProjection: Projection<CampaignRow> = {
   name: 'campaigns',
   version: 1,
   handles: Object.keys(campaignEventSchemas),
-  keys: (event) => (event.streamId.startsWith(STREAM_PREFIX) ? [event.streamId.slice(STREAM_PREFIX.length)] : []),
+  keys: (event) => (event.streamId.startsWith(CAMPAIGN_STREAM_PREFIX) ? [event.streamId.slice(CAMPAIGN_STREAM_PREFIX.length)] : []),
   evolve(row, event) {
     // Already folded in (a batch applied a second time): the row stays as it is.
     if (row !== null && event.revision <= row.revision) return row;
     // An event the domain cannot read (or one out of order) is left out rather than stopping
     // every read model: the command side refuses such a stream anyway, so no write builds on it.
-    const parsed = parse(event);
+    const parsed = parseCampaignEvent(event);
     if (parsed === null) return row;
     const state = fold(row?.campaign ?? { status: 'none' }, parsed);
     if (state === null || state.status === 'none') return row;
@@ -74,10 +97,9 @@ export const campaignsProjection: Projection<CampaignRow> = {
       updatedAt: utc(parsed.data.at),
     };
   },
-  extraSchema: [
-    `ALTER TABLE rm_campaigns ADD COLUMN IF NOT EXISTS finance_bureau_id text GENERATED ALWAYS AS (doc->>'financeBureauId') STORED;`,
-    `ALTER TABLE rm_campaigns ADD COLUMN IF NOT EXISTS year int GENERATED ALWAYS AS ((doc->'campaign'->>'year')::int) STORED;`,
-    `ALTER TABLE rm_campaigns ADD COLUMN IF NOT EXISTS opened_at text GENERATED ALWAYS AS (doc->>'openedAt') STORED;`,
+  // Report lists read rm_campaigns: the DDL runs only when the table lacks its newest column.
+  extraSchema: unlessColumnExists('rm_campaigns', campaignColumns.at(-1)![0], [
+    ...addGeneratedColumns('rm_campaigns', campaignColumns),
     'CREATE INDEX IF NOT EXISTS rm_campaigns_region_year ON rm_campaigns (finance_bureau_id, year DESC, opened_at DESC, id);',
-  ].join('\n'),
+  ]),
 };

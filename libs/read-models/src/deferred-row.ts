@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+
 /**
  * A row whose document is computed when the runner writes it.
  *
@@ -15,21 +17,19 @@ export abstract class DeferredRow {
   abstract toJSON(): object;
 }
 
-/** A small map that forgets its oldest entries: a cache of pure results keyed by event hash. */
-export class BoundedMemo<V> {
-  private readonly entries = new Map<string, V>();
+/** A cache of pure results keyed by event hash, forgetting the least recently used first. */
+export class BoundedMemo<V extends {}> {
+  private readonly entries: LRUCache<string, V>;
 
-  constructor(private readonly capacity: number) {}
+  constructor(capacity: number) {
+    this.entries = new LRUCache({ max: capacity });
+  }
 
   get(key: string): V | undefined {
     return this.entries.get(key);
   }
 
   set(key: string, value: V): void {
-    if (this.entries.size >= this.capacity && !this.entries.has(key)) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
     this.entries.set(key, value);
   }
 

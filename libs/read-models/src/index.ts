@@ -1,6 +1,6 @@
 export { readModelProjections } from './read-model-projections.js';
 export { reportDocumentsProjection, type ReportDocumentRow } from './report-documents.projection.js';
-export { summarise, type ReportSummary } from './report-summaries.js';
+export { summarise, type ReportSummary, type StoredReportSummary } from './report-summaries.js';
 export { auditEntriesProjection, type AuditContextRow, type AuditEntry, type AuditEntryDoc } from './audit-entries.projection.js';
 export { describeDirectoryEvent, describeOtherEvent, describeReportEvent, type AuditDescription } from './audit-describe.js';
 export { DeferredRow } from './deferred-row.js';
@@ -11,6 +11,7 @@ export { organisationTrail, MAX_TRAIL_PAGE, type OrganisationTrailQuery, type Tr
 export { rebuildReadModels, formatProgress, REBUILD_BATCH_SIZE, type RebuildOptions, type RebuildProgress, type RebuildResult } from './rebuild.js';
 export { listInbox, inboxCounts, type InboxQuery, type InboxPage, type StageCount } from './queries/review-inbox.js';
 export { campaignsProjection, type CampaignExtension, type CampaignRow } from './campaigns.projection.js';
+export { campaignUnitsProjection, type CampaignUnitRow } from './campaign-units.projection.js';
 export {
   campaignProgress,
   findCampaign,

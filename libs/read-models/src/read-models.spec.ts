@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
+  defaultWorkflow,
   evolveAll,
   getRuleProfile,
   parseStoredReportEvent,
+  reportEventSchemas,
   runChecks,
   scoreReport,
   summariseChecks,
@@ -149,7 +151,8 @@ describe.each(['pglite', 'postgres'] as const)('read models on %s', (kind) => {
 
     it('summarise each report for lists, with the computed total and the check counts', async () => {
       const expected = await expectedDocument(store, 'r-story');
-      const list = await listReports(sql, { organisationIds: ['org-unit-1'] });
+      // No campaign asks for it (the story's campaign event is not one the domain can read).
+      const list = await listReports(sql, { organisationIds: ['org-unit-1'], now: new Date('2030-01-01T00:00:00Z') });
       expect(list).toMatchObject({ total: 1, page: 1, pageSize: 20 });
       expect(list.items[0]).toEqual({
         reportId: 'r-story',
@@ -324,10 +327,13 @@ describe('read models over generated histories (postgres)', () => {
     expect(rows[0]!.n).toBe(3000);
   });
 
-  async function everything(query: Omit<Parameters<typeof listReports>[1], 'page' | 'pageSize'>): Promise<ReportList['items']> {
+  // Long after every generated event: no campaign, and stages without an entry instant, so nothing is overdue.
+  const now = new Date('2030-01-01T00:00:00Z');
+
+  async function everything(query: Omit<Parameters<typeof listReports>[1], 'page' | 'pageSize' | 'now'>): Promise<ReportList['items']> {
     const items = [];
     for (let page = 1; ; page++) {
-      const list = await listReports(sql, { ...query, page, pageSize: 7 });
+      const list = await listReports(sql, { ...query, page, pageSize: 7, now });
       items.push(...list.items);
       if (page * 7 >= list.total) return items;
     }
@@ -339,7 +345,7 @@ describe('read models over generated histories (postgres)', () => {
     const units = ['org-unit-1', 'org-unit-2', 'org-unit-3'];
     const visible = summaries.filter((s) => units.includes(s.organisationId));
     expect(ids(await everything({ organisationIds: units }))).toEqual(ids(visible));
-    expect(await listReports(sql, { organisationIds: [] })).toEqual({ items: [], total: 0, page: 1, pageSize: 20 });
+    expect(await listReports(sql, { organisationIds: [], now })).toEqual({ items: [], total: 0, page: 1, pageSize: 20 });
     const year = visible[0]!.year;
     expect(ids(await everything({ organisationIds: units, year }))).toEqual(ids(visible.filter((s) => s.year === year)));
     expect(ids(await everything({ organisationIds: units, kind: 'department' }))).toEqual(ids(visible.filter((s) => s.kind === 'department')));
@@ -349,6 +355,7 @@ describe('read models over generated histories (postgres)', () => {
     expect(ids(await everything({ organisationIds: units, unitId: 'org-unit-2' }))).toEqual(ids(visible.filter((s) => s.organisationId === 'org-unit-2')));
     expect(ids(await everything({ organisationIds: units, departmentSubtree: ['org-dept-x', 'org-unit-3'] }))).toEqual(ids(visible.filter((s) => s.organisationId === 'org-unit-3')));
     expect(await everything({ organisationIds: units, overdue: true })).toEqual([]);
+    expect(ids(await everything({ organisationIds: units, overdue: false }))).toEqual(ids(visible));
     expect(await everything({ organisationIds: units, stage: 'finance_review' })).toEqual([]);
   });
 
@@ -367,7 +374,7 @@ describe('read models over generated histories (postgres)', () => {
 
   it('pages and sorts', async () => {
     const all = summaries.map((s) => s.organisationId);
-    const first = await listReports(sql, { organisationIds: all, pageSize: 1000 });
+    const first = await listReports(sql, { organisationIds: all, pageSize: 1000, now });
     expect(first.pageSize).toBe(100);
     expect(first.total).toBe(summaries.length);
     const byTotal = await everything({ organisationIds: all, sort: '-computedTotal' });
@@ -375,8 +382,184 @@ describe('read models over generated histories (postgres)', () => {
     expect(totals).toEqual([...totals].sort((a, b) => b - a));
     const byUpdate = (await everything({ organisationIds: all })).map((s) => s.updatedAt);
     expect(byUpdate).toEqual([...byUpdate].sort().reverse());
-    const page3 = await listReports(sql, { organisationIds: all, page: 3, pageSize: 5, sort: 'unit' });
+    const page3 = await listReports(sql, { organisationIds: all, page: 3, pageSize: 5, sort: 'unit', now });
     const sorted = await everything({ organisationIds: all, sort: 'unit' });
     expect(page3.items).toEqual(sorted.slice(10, 15));
+  });
+});
+
+describe('overdue reports, judged when listed (postgres)', () => {
+  let store: EventStore;
+  let sql: SqlClient;
+  let drop = async () => {};
+
+  // Payloads as written now (an older ReportSubmitted would be read as going through the default workflow).
+  const schemaVersionOf = (type: string) => (reportEventSchemas as Record<string, { version: number }>)[type]?.version ?? 1;
+  const bureau: Actor = { userId: 'u-perf', role: 'performance_officer', organisationId: 'org-bureau' };
+  const units = ['org-u-a', 'org-u-b', 'org-u-c', 'org-u-d'];
+  const fillerOf = (unit: string): Actor => ({ userId: `u-filler-${unit}`, role: 'unit_filler', organisationId: unit });
+  const leader: Actor = { userId: 'u-leader', role: 'unit_leader', organisationId: 'org-u-a' };
+
+  function event(type: string, at: string, by: Actor, data: Record<string, unknown>): NewEvent {
+    const instant = new Date(at).toISOString();
+    return {
+      id: randomUUID(),
+      type,
+      data: { at: instant, by, ...data },
+      metadata: { actor: by, correlationId: randomUUID(), causationId: null, idempotencyKey: null, recordedAt: instant, schemaVersion: schemaVersionOf(type) },
+    };
+  }
+
+  const noLimit = { ...defaultWorkflow, id: 'no-limits', stages: defaultWorkflow.stages.map((s) => ({ ...s, timeLimitWorkingDays: null })) };
+  type Step = [type: string, at: string, data?: Record<string, unknown>, by?: Actor];
+  const created = (at: string, unit: string, kind: 'project' | 'department', year: number): Step => [
+    'ReportCreated',
+    at,
+    { kind, organisationId: unit, profileId: 'default', header: { unit: `单位${unit}`, competentDepartment: null, implementingUnit: null, year, projectCode: null, projectName: kind === 'project' ? '公共卫生服务' : null } },
+  ];
+  const submitted = (at: string, workflow = defaultWorkflow): Step => ['ReportSubmitted', at, { score: { profileId: 'default', profileVersion: 1, total: '90.00', grade: '优' }, workflow }];
+  const entered = (at: string, workflow = defaultWorkflow): Step => {
+    const stage = workflow.stages[0]!;
+    return ['ReviewStageEntered', at, { stageId: stage.id, stageIndex: 0, role: stage.role, approvalsRequired: 1, timeLimitWorkingDays: stage.timeLimitWorkingDays, cycle: 1 }, leader];
+  };
+
+  async function report(reportId: string, unit: string, steps: Step[]): Promise<void> {
+    const events = steps.map(([type, at, data = {}, by = fillerOf(unit)]) => event(type, at, by, type === 'ReportCreated' ? { reportId, ...data } : data));
+    await store.append(`report-${reportId}`, events, 'no_stream');
+  }
+
+  beforeAll(async () => {
+    const database = await createScratchDatabase('jx_overdue');
+    drop = database.drop;
+    sql = await openSqlClient(database.url);
+    store = await openEventStore(database.url);
+
+    // Project reports of 2025 from units a, b, c, due 2026-04-30; unit b has until 2026-05-20.
+    await store.append(
+      'campaign-c-2025',
+      [
+        event('CampaignOpened', '2026-03-01T09:00:00+08:00', bureau, {
+          campaignId: 'c-2025',
+          financeBureauId: 'org-bureau',
+          year: 2025,
+          name: '2025年度项目支出绩效自评',
+          kind: 'project',
+          unitIds: ['org-u-a', 'org-u-b', 'org-u-c'],
+          submissionDeadline: '2026-04-30',
+          reminderOffsets: null,
+          stageTimeLimits: null,
+        }),
+        event('CampaignDeadlineExtended', '2026-04-29T09:00:00+08:00', bureau, { campaignId: 'c-2025', unitId: 'org-u-b', deadline: '2026-05-20', reason: '财务系统升级' }),
+      ],
+      'no_stream',
+    );
+    // Reports of any kind from unit c, due 2026-06-30, then extended for everyone to 2026-07-15.
+    await store.append(
+      'campaign-c-any',
+      [
+        event('CampaignOpened', '2026-03-01T09:00:00+08:00', bureau, {
+          campaignId: 'c-any',
+          financeBureauId: 'org-bureau',
+          year: 2025,
+          name: '2025年度部门整体支出绩效自评',
+          kind: null,
+          unitIds: ['org-u-c'],
+          submissionDeadline: '2026-06-30',
+          reminderOffsets: null,
+          stageTimeLimits: null,
+        }),
+      ],
+      'no_stream',
+    );
+
+    await report('draft-a', 'org-u-a', [created('2026-03-10T09:00:00+08:00', 'org-u-a', 'project', 2025)]);
+    await report('returned-a', 'org-u-a', [
+      created('2026-03-10T09:00:00+08:00', 'org-u-a', 'project', 2025),
+      submitted('2026-04-20T10:00:00+08:00'),
+      entered('2026-04-20T10:00:00+08:00'),
+      ['ReportReturned', '2026-04-21T10:00:00+08:00', { stage: 'unit_signoff', opinion: '请补充佐证材料', opinions: [], to: 'draft' }, leader],
+    ]);
+    await report('draft-b', 'org-u-b', [created('2026-03-10T09:00:00+08:00', 'org-u-b', 'project', 2025)]);
+    await report('department-c', 'org-u-c', [created('2026-03-10T09:00:00+08:00', 'org-u-c', 'department', 2025)]);
+    await report('draft-a-2024', 'org-u-a', [created('2026-03-10T09:00:00+08:00', 'org-u-a', 'project', 2024)]);
+    await report('draft-d', 'org-u-d', [created('2026-03-10T09:00:00+08:00', 'org-u-d', 'project', 2025)]);
+    // Unit sign-off has 3 working days from Tuesday 2026-04-28: Wed, Thu, then (after the May Day holidays) Wednesday 2026-05-06.
+    await report('review-a', 'org-u-a', [created('2026-03-10T09:00:00+08:00', 'org-u-a', 'project', 2025), submitted('2026-04-28T10:00:00+08:00'), entered('2026-04-28T10:00:00+08:00')]);
+    await report('review-unlimited-a', 'org-u-a', [
+      created('2026-03-10T09:00:00+08:00', 'org-u-a', 'project', 2025),
+      submitted('2026-04-28T10:00:00+08:00', noLimit),
+      entered('2026-04-28T10:00:00+08:00', noLimit),
+    ]);
+    await report('approved-a', 'org-u-a', [
+      created('2026-03-10T09:00:00+08:00', 'org-u-a', 'project', 2025),
+      submitted('2026-04-01T10:00:00+08:00'),
+      entered('2026-04-01T10:00:00+08:00'),
+      ['ReportApproved', '2026-04-02T10:00:00+08:00', {}, leader],
+    ]);
+    await new ProjectionRunner(store, sql, readModelProjections, { batchSize: 5 }).catchUp();
+  });
+
+  afterAll(async () => {
+    await store.close();
+    await sql.close();
+    await drop();
+  });
+
+  const sorted = (items: ReportSummary[]) => items.map((i) => i.reportId).sort();
+
+  /** What is overdue at an instant: the items' flags, which the overdue filter must agree with. */
+  async function overdueAt(instant: string): Promise<string[]> {
+    const now = new Date(instant);
+    const all = await listReports(sql, { organisationIds: units, pageSize: 100, now });
+    expect(all.total).toBe(9);
+    const flagged = sorted(all.items.filter((i) => i.overdue));
+    const only = await listReports(sql, { organisationIds: units, pageSize: 100, overdue: true, now });
+    const others = await listReports(sql, { organisationIds: units, pageSize: 100, overdue: false, now });
+    expect([sorted(only.items), only.total]).toEqual([flagged, flagged.length]);
+    expect(sorted(others.items)).toEqual(sorted(all.items.filter((i) => !i.overdue)));
+    expect(only.items.every((i) => i.overdue) && others.items.every((i) => !i.overdue)).toBe(true);
+    return flagged;
+  }
+
+  it('stores the due instant of the current stage, counted in working days over the holidays', async () => {
+    const { items } = await listReports(sql, { organisationIds: ['org-u-a'], status: 'submitted', pageSize: 100, now: new Date() });
+    const review = (id: string) => items.find((i) => i.reportId === id)!.review;
+    expect(review('review-a')).toMatchObject({ enteredAt: '2026-04-28T02:00:00.000Z', timeLimitWorkingDays: 3, dueAt: '2026-05-06T15:59:59.999Z' });
+    expect(review('review-unlimited-a')).toMatchObject({ timeLimitWorkingDays: null, dueAt: null });
+  });
+
+  it('marks nothing before any deadline', async () => {
+    expect(await overdueAt('2026-04-30T23:59:59.999+08:00')).toEqual([]);
+  });
+
+  it('marks drafts once their unit’s campaign deadline day is over, and reports in review once their stage’s due day is', async () => {
+    // The campaign's deadline is over for unit a (a draft and a returned draft), not for unit b.
+    expect(await overdueAt('2026-05-01T00:00:00+08:00')).toEqual(['draft-a', 'returned-a']);
+    expect(await overdueAt('2026-05-06T23:59:59.999+08:00')).toEqual(['draft-a', 'returned-a']);
+    expect(await overdueAt('2026-05-07T00:00:00+08:00')).toEqual(['draft-a', 'returned-a', 'review-a']);
+    // Unit b's extension is over.
+    expect(await overdueAt('2026-05-21T00:00:00+08:00')).toEqual(['draft-a', 'draft-b', 'returned-a', 'review-a']);
+    // The department report of unit c is asked for by the campaign of any kind only.
+    expect(await overdueAt('2026-07-01T00:00:00+08:00')).toEqual(['department-c', 'draft-a', 'draft-b', 'returned-a', 'review-a']);
+  });
+
+  it('follows an extension of the whole campaign without any report event', async () => {
+    const revision = (await store.streamRevision('campaign-c-any'))!;
+    await store.append(
+      'campaign-c-any',
+      [event('CampaignDeadlineExtended', '2026-06-30T18:00:00+08:00', bureau, { campaignId: 'c-any', unitId: null, deadline: '2026-07-15', reason: '统一延期' })],
+      revision,
+    );
+    await new ProjectionRunner(store, sql, readModelProjections).catchUp();
+    expect(await overdueAt('2026-07-01T00:00:00+08:00')).toEqual(['draft-a', 'draft-b', 'returned-a', 'review-a']);
+    expect(await overdueAt('2026-07-16T00:00:00+08:00')).toEqual(['department-c', 'draft-a', 'draft-b', 'returned-a', 'review-a']);
+  });
+
+  it('combines with the other filters', async () => {
+    const now = new Date('2026-05-21T00:00:00+08:00');
+    expect(sorted((await listReports(sql, { organisationIds: units, overdue: true, status: 'draft', now })).items)).toEqual(['draft-a', 'draft-b', 'returned-a']);
+    expect(sorted((await listReports(sql, { organisationIds: units, overdue: true, unitId: 'org-u-b', now })).items)).toEqual(['draft-b']);
+    expect(sorted((await listReports(sql, { organisationIds: units, overdue: false, year: 2024, now })).items)).toEqual(['draft-a-2024']);
+    expect((await listReports(sql, { organisationIds: ['org-u-d'], overdue: true, now })).total).toBe(0);
   });
 });

@@ -3,7 +3,7 @@ import type { RecordedEvent } from '#eventstore';
 import type { Projection, Row } from '#projections';
 import { DeferredRow, lz4Compression } from './deferred-row.js';
 import { foldFromView, foldReport, profilesFingerprint, reportIdOfStream, scoringOf, viewOf, type FoldedReport } from './report-fold.js';
-import { reportSummariesSchema, summarise, type ReportSummary } from './report-summaries.js';
+import { calendarFingerprint, reportSummariesSchema, summarise, type StoredReportSummary } from './report-summaries.js';
 
 /**
  * The whole report at its latest revision as the API represents it — the view (lifecycle and
@@ -15,7 +15,7 @@ export type ReportDocumentRow = ReportView & {
   checks: Check[];
   checkSummary: CheckSummary;
   scoreError: LocalizedText | null;
-  summary: ReportSummary;
+  summary: StoredReportSummary;
 };
 
 class PendingReportDocument extends DeferredRow {
@@ -42,9 +42,12 @@ function storedRevision(row: Row): number {
 export const reportDocumentsProjection: Projection = {
   name: 'report_documents',
   // 2_000: the review workflow's fields (review state, stage, reviewer totals).
-  version: 2_000 + profilesFingerprint,
+  // 2_001: the summary's stage due instant (review.dueAt), no stored overdue flag.
+  version: 2_001 + profilesFingerprint + calendarFingerprint,
   handles: reportEventTypes,
   keys: (event: RecordedEvent) => [reportIdOfStream(event.streamId)],
+  // A report's row is opened by its stream's first event.
+  creates: (event: RecordedEvent) => event.revision === 0,
   evolve(row, event) {
     // Already folded in (a batch replayed after it committed): the row stays as it is.
     if (row !== null && event.revision <= storedRevision(row)) return row;

@@ -4,7 +4,6 @@ import {
   getRuleProfile,
   initialState,
   isDomainError,
-  parseStoredReportEvent,
   ruleProfiles,
   runChecks,
   scoreReport,
@@ -18,6 +17,7 @@ import {
   type ReportEvent,
   type ReportScoreView,
   type ReportView,
+  upcastStoredReportEvent,
 } from '#domain';
 import type { RecordedEvent } from '#eventstore';
 import { BoundedMemo } from './deferred-row.js';
@@ -48,13 +48,13 @@ export const profilesFingerprint = Object.values(ruleProfiles).reduce((sum, prof
 
 const decoded = new WeakMap<RecordedEvent, ReportEvent>();
 
-/** Upcasts and validates a stored report event, once per event object however many projections ask. */
+/** Upcasts a stored report event (see upcastStoredReportEvent), once per event object however many projections ask. */
 export function decodeReportEvent(event: RecordedEvent): ReportEvent {
   const known = decoded.get(event);
   if (known) return known;
   let parsed: ReportEvent;
   try {
-    parsed = parseStoredReportEvent({ type: event.type, schemaVersion: event.metadata.schemaVersion, data: event.data });
+    parsed = upcastStoredReportEvent({ type: event.type, schemaVersion: event.metadata.schemaVersion, data: event.data });
   } catch (error) {
     const why = isDomainError(error) ? error.problems.map((p) => `${p.path}: ${p.message.en}`).join('; ') : String(error);
     throw new Error(`cannot read ${event.type} at position ${event.position} of ${event.streamId} (revision ${event.revision}): ${why}`, { cause: error });
@@ -129,7 +129,7 @@ export interface ReportScoring {
 const views = new BoundedMemo<ReportView>(8_192);
 const scorings = new BoundedMemo<ReportScoring>(8_192);
 
-function memoised<V>(memo: BoundedMemo<V>, folded: FoldedReport, compute: () => V): V {
+function memoised<V extends {}>(memo: BoundedMemo<V>, folded: FoldedReport, compute: () => V): V {
   if (folded.hash === null) return compute();
   const known = memo.get(folded.hash);
   if (known) return known;

@@ -1,8 +1,31 @@
-import { getRuleProfile, reviewedTotal, type Grade, type ReportAggregate, type ReportKind, type ReportScoreView, type ReportStatus } from '#domain';
+import {
+  chinaCalendarYears,
+  chinaWorkingDayCalendar,
+  getRuleProfile,
+  reviewedTotal,
+  stageDueAt,
+  type Grade,
+  type ReportAggregate,
+  type ReportKind,
+  type ReportScoreView,
+  type ReportStatus,
+} from '#domain';
 import { scoringOf, utc, type FoldedReport } from './report-fold.js';
+import { addGeneratedColumns, unlessColumnExists, type GeneratedColumn } from './schema-guard.js';
 
-/** One report in a list: what the filters, the sort orders and a list row need. */
-export interface ReportSummary {
+/**
+ * A stage's due instant is computed with the built-in working-day calendar when the row is folded
+ * (as the inbox computes it when read): a year added to the calendar must recompute the rows, so
+ * the documents' projection version counts the years.
+ */
+const calendar = chinaWorkingDayCalendar();
+export const calendarFingerprint = chinaCalendarYears.length;
+
+/**
+ * One report as the list read model stores it: what the filters, the sort orders and a list row
+ * need, except whether it is overdue, which depends on when it is read (see ReportSummary).
+ */
+export interface StoredReportSummary {
   reportId: string;
   /** The budget unit the report belongs to. */
   organisationId: string;
@@ -25,6 +48,11 @@ export interface ReportSummary {
     role: string;
     enteredAt: string | null;
     timeLimitWorkingDays: number | null;
+    /**
+     * The end (UTC) of the stage's last working day: its time limit counted in working days from
+     * the day it began. Null without a time limit, or when the calendar lacks the year.
+     */
+    dueAt: string | null;
     approvalsRequired: number;
     approvedBy: string[];
     /** Users who may not approve this stage (segregation of duties): they never see it in their inbox. */
@@ -50,10 +78,20 @@ export interface ReportSummary {
   createdAt: string;
   updatedAt: string;
   submittedAt: string | null;
+}
+
+/** One report in a list, as GET /reports returns it. */
+export interface ReportSummary extends StoredReportSummary {
+  /**
+   * Judged when the list is read, against the platform clock: in review, when the current stage's
+   * due instant (review.dueAt) has passed; in draft (returned drafts too), when the submission
+   * deadline of a campaign asking the unit for this report (its own extension, else the
+   * campaign's) is over; otherwise never.
+   */
   overdue: boolean;
 }
 
-export function summarise(folded: FoldedReport): ReportSummary {
+export function summarise(folded: FoldedReport): StoredReportSummary {
   const { state, revision } = folded;
   const { header } = state.content;
   const { score, checkSummary } = scoringOf(folded);
@@ -88,7 +126,6 @@ export function summarise(folded: FoldedReport): ReportSummary {
     createdAt: utc(state.createdAt),
     updatedAt: utc(state.updatedAt),
     submittedAt: utc(state.submittedAt),
-    overdue: false,
   };
 }
 
@@ -99,13 +136,15 @@ function currentStage(state: ReportAggregate) {
   const approvedBy = review.approvals.map((a) => a.userId);
   const otherStage = Object.entries(review.approvedStageOf).filter(([, stageId]) => stageId !== stage.id).map(([userId]) => userId);
   const barred = [...new Set([...state.editors, ...state.submitters, ...approvedBy, ...otherStage])].sort();
+  const enteredAt = review.stageEnteredAt === null ? null : utc(review.stageEnteredAt);
   return {
     stageId: stage.id,
     summary: {
       stageName: stage.name,
       role: stage.role,
-      enteredAt: review.stageEnteredAt === null ? null : utc(review.stageEnteredAt),
+      enteredAt,
       timeLimitWorkingDays: stage.timeLimitWorkingDays,
+      dueAt: stageDueAt(calendar, enteredAt, stage.timeLimitWorkingDays)?.dueAt ?? null,
       approvalsRequired: stage.approvals,
       approvedBy,
       barred,
@@ -127,8 +166,11 @@ function reviewedTotalOf(score: ReportScoreView, state: ReportAggregate) {
  * than a projection of its own: a summary's score, grade and check counts need the whole report,
  * so a separate projection would have to store the whole report a second time and fold every
  * event twice, for rows that must always equal what the documents say anyway.
+ *
+ * No column says whether a report is overdue: that depends on when the list is read, so queries
+ * judge it then (list-reports.ts) from `due_at` and the campaigns' deadlines.
  */
-const summaryColumns: ReadonlyArray<[name: string, type: string, expression: string]> = [
+const summaryColumns: readonly GeneratedColumn[] = [
   ['summary', 'jsonb', `doc->'summary'`],
   ['organisation_id', 'text', `doc->'summary'->>'organisationId'`],
   ['department_id', 'text', `doc->'summary'->>'departmentId'`],
@@ -137,7 +179,6 @@ const summaryColumns: ReadonlyArray<[name: string, type: string, expression: str
   ['status', 'text', `doc->'summary'->>'status'`],
   ['stage', 'text', `doc->'summary'->>'stage'`],
   ['grade', 'text', `doc->'summary'->>'grade'`],
-  ['overdue', 'boolean', `(doc->'summary'->>'overdue')::boolean`],
   ['computed_total', 'numeric', `(doc->'summary'->>'computedTotal')::numeric`],
   ['unit_name', 'text', `doc->'summary'->>'unitName'`],
   ['updated_at', 'text', `doc->'summary'->>'updatedAt'`],
@@ -150,33 +191,33 @@ const summaryColumns: ReadonlyArray<[name: string, type: string, expression: str
     'text',
     `lower(coalesce(doc->'summary'->>'unitName', '') || ' ' || coalesce(doc->'summary'->>'projectName', '') || ' ' || coalesce(doc->'summary'->>'projectCode', ''))`,
   ],
-  // Added with the review workflow; last, so that CREATE OR REPLACE VIEW only appends a column.
   ['stage_role', 'text', `doc->'summary'->'review'->>'role'`],
+  // The end of the current review stage's time limit (ISO, UTC, so it compares as text).
+  // The newest column last: the migration runs when the view lacks it.
+  ['due_at', 'text', `doc->'summary'->'review'->>'dueAt'`],
 ];
 
+/** Columns of earlier versions that no longer exist (overdue was a constant stored at fold time). */
+const droppedColumns = ['overdue'];
+
+// The view is dropped first and created again: its columns may change in any way, and the DDL locks
+// the view before the table, in the order a query does, so a list query running meanwhile waits
+// instead of deadlocking.
 const summariesDdl = [
-  ...summaryColumns.map(([name, type, expression]) => `ALTER TABLE rm_report_documents ADD COLUMN IF NOT EXISTS ${name} ${type} GENERATED ALWAYS AS (${expression}) STORED;`),
+  'DROP VIEW IF EXISTS rm_report_summaries;',
+  ...droppedColumns.map((name) => `ALTER TABLE rm_report_documents DROP COLUMN IF EXISTS ${name};`),
+  ...addGeneratedColumns('rm_report_documents', summaryColumns),
   'CREATE INDEX IF NOT EXISTS rm_report_documents_organisation_year ON rm_report_documents (organisation_id, year, kind);',
   'CREATE INDEX IF NOT EXISTS rm_report_documents_year_kind ON rm_report_documents (year, kind);',
   'CREATE INDEX IF NOT EXISTS rm_report_documents_status ON rm_report_documents (status, stage);',
   'CREATE INDEX IF NOT EXISTS rm_report_documents_grade ON rm_report_documents (grade);',
   'CREATE INDEX IF NOT EXISTS rm_report_documents_inbox ON rm_report_documents (stage_role, organisation_id) WHERE stage_role IS NOT NULL;',
   'CREATE INDEX IF NOT EXISTS rm_report_documents_updated ON rm_report_documents (updated_at DESC, id);',
-  `CREATE OR REPLACE VIEW rm_report_summaries AS
+  'CREATE INDEX IF NOT EXISTS rm_report_documents_due ON rm_report_documents (due_at) WHERE due_at IS NOT NULL;',
+  `CREATE VIEW rm_report_summaries AS
   SELECT id, summary AS doc, position, ${summaryColumns.filter(([name]) => name !== 'summary').map(([name]) => name).join(', ')}
   FROM rm_report_documents;`,
-].join('\n');
+];
 
-/**
- * Run by every runner at start. ALTER TABLE and CREATE OR REPLACE VIEW take exclusive locks even
- * when there is nothing to change, and a list query holding the view while the DDL holds the table
- * deadlocks; so the DDL runs only when the view lacks its newest column.
- */
-export const reportSummariesSchema = `DO $$ BEGIN
-  IF NOT EXISTS (
-    SELECT 1 FROM information_schema.columns
-     WHERE table_schema = current_schema() AND table_name = 'rm_report_summaries' AND column_name = '${summaryColumns.at(-1)![0]}'
-  ) THEN
-${summariesDdl}
-  END IF;
-END $$;`;
+/** Run by every runner at start; the DDL runs only when the view lacks its newest column. */
+export const reportSummariesSchema = unlessColumnExists('rm_report_summaries', summaryColumns.at(-1)![0], summariesDdl);

@@ -7,6 +7,7 @@ import { LOGGER } from '#platform';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { HttpProblem } from '../http/http-problem.js';
 import { etagOf } from '../http/preconditions.js';
+import { OVERDUE_DESCRIPTION } from '../read-models/report-list.controller.js';
 import { notFound } from '../reports/execute-report-command.js';
 import { attachment, reportFileStem } from './downloads.js';
 import { PdfPrinter } from './pdf-printer.js';
@@ -36,7 +37,7 @@ export class ExcelExportController {
   @ApiQuery({ name: 'status', required: false })
   @ApiQuery({ name: 'stage', required: false })
   @ApiQuery({ name: 'grade', required: false })
-  @ApiQuery({ name: 'overdue', required: false, enum: ['true', 'false'] })
+  @ApiQuery({ name: 'overdue', required: false, enum: ['true', 'false'], description: OVERDUE_DESCRIPTION })
   @ApiQuery({ name: 'q', required: false })
   @ApiQuery({ name: 'sort', required: false })
   @ApiOkResponse({ description: 'the workbook; X-Report-Count says how many reports it holds' })

@@ -3,11 +3,11 @@ import { z } from 'zod';
 import { DomainError, parseOrThrow, text, type ReportDocument } from '#domain';
 import type { SqlClient } from '#eventstore';
 import { computeScores, exportReportsWorkbook, MAX_SHEETS, reviewerTotalOf, type ExportableReport } from '#excel';
-import { READ_STORE } from '#platform';
-import { listReports, MAX_PAGE_SIZE, reportSortKeys, type ReportSort } from '#read-models';
+import { Clock, READ_STORE } from '#platform';
+import { listReports, MAX_PAGE_SIZE, reportSortKeys } from '#read-models';
 import { AccessPolicy } from '../auth/access-policy.js';
 import { OrganisationDirectory, type Principal } from '../auth/principal.js';
-import { reportListQuery } from '../read-models/report-list.controller.js';
+import { reportListQuery, reportListQueryOf } from '../read-models/report-list.controller.js';
 import { ReportRepository } from '../reports/report-repository.js';
 import { representReport } from '../reports/report-representation.js';
 
@@ -29,6 +29,7 @@ export class ReportExports {
     private readonly access: AccessPolicy,
     private readonly directory: OrganisationDirectory,
     @Inject(READ_STORE) private readonly sql: SqlClient,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   /** One report as the export shows it; null when it does not exist or the principal may not see it. */
@@ -62,26 +63,12 @@ export class ReportExports {
     return this.exportReports(principal, await this.matchingIds(principal, filters));
   }
 
-  private async matchingIds(principal: Principal, q: ReportExportFilters): Promise<string[]> {
-    const visible = await this.access.visibleOrganisations(principal);
-    const departmentSubtree = q.departmentId === undefined ? undefined : await this.directory.subtree(q.departmentId);
+  private async matchingIds(principal: Principal, filters: ReportExportFilters): Promise<string[]> {
+    // One instant for every page: a report must not cross the overdue line between two of them.
+    const query = await reportListQueryOf(filters, principal, { access: this.access, directory: this.directory, now: this.clock.now() });
     const ids: string[] = [];
     for (let page = 1; ; page++) {
-      const list = await listReports(this.sql, {
-        organisationIds: visible,
-        ...(departmentSubtree !== undefined && { departmentSubtree }),
-        ...(q.unitId !== undefined && { unitId: q.unitId }),
-        ...(q.year !== undefined && { year: q.year }),
-        ...(q.kind !== undefined && { kind: q.kind }),
-        ...(q.status !== undefined && { status: q.status }),
-        ...(q.stage !== undefined && { stage: q.stage }),
-        ...(q.grade !== undefined && { grade: q.grade }),
-        ...(q.overdue !== undefined && { overdue: q.overdue }),
-        ...(q.q !== undefined && { q: q.q }),
-        page,
-        pageSize: MAX_PAGE_SIZE,
-        sort: q.sort as ReportSort,
-      });
+      const list = await listReports(this.sql, { ...query, page, pageSize: MAX_PAGE_SIZE });
       if (list.total > MAX_SHEETS) throw tooMany(list.total);
       ids.push(...list.items.map((item) => item.reportId));
       if (ids.length >= list.total || list.items.length === 0) return ids;

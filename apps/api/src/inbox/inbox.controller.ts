@@ -1,9 +1,9 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { z } from 'zod';
-import { chinaWorkingDayCalendar, parseOrThrow, stageDue } from '#domain';
+import { chinaWorkingDayCalendar, parseOrThrow, stageDue, type StageDue } from '#domain';
 import type { SqlClient } from '#eventstore';
 import { Clock, READ_STORE } from '#platform';
-import { inboxCounts, listInbox, MAX_PAGE_SIZE, type ReportSummary } from '#read-models';
+import { inboxCounts, listInbox, MAX_PAGE_SIZE, type ReportSummary, type StoredReportSummary } from '#read-models';
 import { AccessPolicy } from '../auth/access-policy.js';
 import { CurrentPrincipal, OrganisationDirectory, type Principal } from '../auth/principal.js';
 
@@ -37,7 +37,7 @@ export class InboxController {
     const organisationIds = await this.directory.subtree(principal.organisationId);
     const page = await listInbox(this.sql, { organisationIds, role: principal.role, userId: principal.userId, page: q.page, pageSize: q.pageSize, ...(q.stage !== undefined && { stage: q.stage }) });
     const now = this.clock.now();
-    return { ...page, items: page.items.map((item) => ({ ...item, due: this.dueOf(item, now) })) };
+    return { ...page, items: page.items.map((item) => this.withDue(item, now)) };
   }
 
   @Get('counts')
@@ -45,7 +45,9 @@ export class InboxController {
     return { stages: await inboxCounts(this.sql, await this.access.visibleOrganisations(principal)) };
   }
 
-  private dueOf(item: ReportSummary, now: Date) {
-    return item.review ? stageDue(this.calendar, item.review.enteredAt, item.review.timeLimitWorkingDays, now) : null;
+  /** Items are in review: overdue as GET /reports says it, when the stage's due day is over. */
+  private withDue(item: StoredReportSummary, now: Date): ReportSummary & { due: StageDue | null } {
+    const due = item.review ? stageDue(this.calendar, item.review.enteredAt, item.review.timeLimitWorkingDays, now) : null;
+    return { ...item, overdue: due?.overdue ?? false, due };
   }
 }

@@ -183,7 +183,7 @@ describe('read models over HTTP', () => {
   it('runs the projections in process and reports their health', async () => {
     const status = await app.get(ProjectionHealth).status();
     expect(status).toMatchObject({ status: 'up', lag: 0, lastError: null });
-    expect(status.projections.map((p) => p.name)).toEqual(['report_documents', 'audit_entries', 'campaigns', 'report_scores']);
+    expect(status.projections.map((p) => p.name)).toEqual(['report_documents', 'audit_entries', 'campaigns', 'campaign_units', 'report_scores']);
     expect(status.head).toBe(String(1502));
   });
 

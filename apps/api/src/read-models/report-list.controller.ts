@@ -1,9 +1,10 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { grades, parseOrThrow, reportKinds, reportStatuses } from '#domain';
 import type { SqlClient } from '#eventstore';
-import { READ_STORE } from '#platform';
-import { listReports, MAX_PAGE_SIZE, reportSortKeys, type ReportList } from '#read-models';
+import { Clock, READ_STORE } from '#platform';
+import { listReports, MAX_PAGE_SIZE, reportSortKeys, type ListReportsQuery, type ReportList, type ReportSort } from '#read-models';
 import { AccessPolicy } from '../auth/access-policy.js';
 import { CurrentPrincipal, OrganisationDirectory, type Principal } from '../auth/principal.js';
 
@@ -30,35 +31,71 @@ export const reportListQuery = z
   })
   .strict();
 
+/** The filters of GET /reports, which its export (GET /reports/export.xlsx) takes as well. */
+export type ReportListFilters = Omit<z.output<typeof reportListQuery>, 'page' | 'pageSize'>;
+
+/** What overdue=true means, for the OpenAPI document. */
+export const OVERDUE_DESCRIPTION =
+  'true: only reports overdue now; false: only the others. In review: the current stage’s time limit in working days has run out. ' +
+  'In draft (returned drafts too): the submission deadline of a campaign asking the unit for this report (the unit’s extension if any) is over. ' +
+  'Approved and published reports are never overdue. Each listed item carries the same judgement in `overdue`.';
+
+/**
+ * The list query for GET /reports's filters: only organisations the principal may see, narrowed as
+ * asked (a department is its whole subtree), overdue judged at `now`. No paging.
+ */
+export async function reportListQueryOf(
+  filters: ReportListFilters,
+  principal: Principal,
+  deps: { access: AccessPolicy; directory: OrganisationDirectory; now: Date },
+): Promise<Omit<ListReportsQuery, 'page' | 'pageSize'>> {
+  const visible = await deps.access.visibleOrganisations(principal);
+  // A department filter covers the department and every unit below it.
+  const departmentSubtree = filters.departmentId === undefined ? undefined : await deps.directory.subtree(filters.departmentId);
+  return {
+    organisationIds: visible,
+    ...(departmentSubtree !== undefined && { departmentSubtree }),
+    ...(filters.unitId !== undefined && { unitId: filters.unitId }),
+    ...(filters.year !== undefined && { year: filters.year }),
+    ...(filters.kind !== undefined && { kind: filters.kind }),
+    ...(filters.status !== undefined && { status: filters.status }),
+    ...(filters.stage !== undefined && { stage: filters.stage }),
+    ...(filters.grade !== undefined && { grade: filters.grade }),
+    ...(filters.overdue !== undefined && { overdue: filters.overdue }),
+    ...(filters.q !== undefined && { q: filters.q }),
+    sort: filters.sort as ReportSort,
+    now: deps.now,
+  };
+}
+
 /** Report lists, from the read model: only reports of organisations the caller may see. */
+@ApiTags('reports')
 @Controller('reports')
 export class ReportListController {
   constructor(
     @Inject(READ_STORE) private readonly sql: SqlClient,
     private readonly access: AccessPolicy,
     private readonly directory: OrganisationDirectory,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'Reports the caller may see, filtered, sorted and paged; each with whether it is overdue now' })
+  @ApiQuery({ name: 'year', required: false, type: Number })
+  @ApiQuery({ name: 'kind', required: false, enum: reportKinds })
+  @ApiQuery({ name: 'unitId', required: false })
+  @ApiQuery({ name: 'departmentId', required: false, description: 'the department and every organisation below it' })
+  @ApiQuery({ name: 'status', required: false, enum: reportStatuses })
+  @ApiQuery({ name: 'stage', required: false })
+  @ApiQuery({ name: 'grade', required: false, enum: grades })
+  @ApiQuery({ name: 'overdue', required: false, enum: ['true', 'false'], description: OVERDUE_DESCRIPTION })
+  @ApiQuery({ name: 'q', required: false, description: 'part of the unit name, project name or project code, any case' })
+  @ApiQuery({ name: 'page', required: false, type: Number })
+  @ApiQuery({ name: 'pageSize', required: false, type: Number })
+  @ApiQuery({ name: 'sort', required: false, enum: reportSortKeys })
   async list(@Query() query: unknown, @CurrentPrincipal() principal: Principal): Promise<ReportList> {
-    const q = parseOrThrow(reportListQuery, query ?? {}, 'QUERY_INVALID');
-    const visible = await this.access.visibleOrganisations(principal);
-    // A department filter covers the department and every unit below it.
-    const departmentSubtree = q.departmentId === undefined ? undefined : await this.directory.subtree(q.departmentId);
-    return listReports(this.sql, {
-      organisationIds: visible,
-      ...(departmentSubtree !== undefined && { departmentSubtree }),
-      ...(q.unitId !== undefined && { unitId: q.unitId }),
-      ...(q.year !== undefined && { year: q.year }),
-      ...(q.kind !== undefined && { kind: q.kind }),
-      ...(q.status !== undefined && { status: q.status }),
-      ...(q.stage !== undefined && { stage: q.stage }),
-      ...(q.grade !== undefined && { grade: q.grade }),
-      ...(q.overdue !== undefined && { overdue: q.overdue }),
-      ...(q.q !== undefined && { q: q.q }),
-      page: q.page,
-      pageSize: q.pageSize,
-      sort: q.sort as (typeof reportSortKeys)[number],
-    });
+    const { page, pageSize, ...filters } = parseOrThrow(reportListQuery, query ?? {}, 'QUERY_INVALID');
+    const listQuery = await reportListQueryOf(filters, principal, { access: this.access, directory: this.directory, now: this.clock.now() });
+    return listReports(this.sql, { ...listQuery, page, pageSize });
   }
 }

@@ -245,6 +245,8 @@ export interface StageSummary {
   role: ReviewRole;
   enteredAt: string | null;
   timeLimitWorkingDays: number | null;
+  /** The end of the stage's last working day (UTC); null without a time limit or calendar data. */
+  dueAt: string | null;
   approvalsRequired: number;
   approvedBy: string[];
   /** Users who may not approve this stage (segregation of duties). */
@@ -264,6 +266,10 @@ export interface ReportSummary {
   grade: string | null;
   errors: number;
   warnings: number;
+  /**
+   * Whether it is overdue when listed: in review, past its stage's due day; in draft, past its
+   * unit's deadline in a campaign asking for it (extensions included).
+   */
   overdue: boolean;
   complete: boolean;
   revision: number;

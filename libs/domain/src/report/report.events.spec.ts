@@ -2,7 +2,15 @@ import { describe, expect, it } from '@jest/globals';
 import { DomainError } from '../shared/domain-error.js';
 import { AT, event, filler, indicatorAdded, reportCreated } from '../testing/report-builders.js';
 import { defaultWorkflow } from '../workflow/workflow.definition.js';
-import { createUpcaster, parseStoredReportEvent, reportEventSchemas, reportEventTypes, upcastReportEvent } from './report.events.js';
+import {
+  checkedReportEvents,
+  createUpcaster,
+  parseStoredReportEvent,
+  reportEventSchemas,
+  reportEventTypes,
+  upcastReportEvent,
+  upcastStoredReportEvent,
+} from './report.events.js';
 
 describe('report events: registry', () => {
   it('gives every event type a stable name and the current version of its payload schema', () => {
@@ -64,5 +72,29 @@ describe('report events: upcasting', () => {
     expect(upcast('Renamed', 3, { v: 3 })).toEqual({ v: 3 });
     const gap = createUpcaster({ Renamed: 3 }, { Renamed: { 2: (d) => d } });
     expect(() => gap('Renamed', 1, {})).toThrow('no upcaster for Renamed from version 1');
+  });
+});
+
+describe('report events: checked on append, trusted on replay', () => {
+  it('stores a payload as its schema reads it, so a replay without validation reads the same', () => {
+    // A decider that left out defaulted fields: the schema fills them in before the append.
+    const sparse = event('BudgetRowSet', { source: 'fiscal', row: { initial: '170.00' } as never });
+    const [checked] = checkedReportEvents([sparse]);
+    expect(checked!.data).toEqual({ ...sparse.data, row: { initial: '170.00', adjusted: null, executed: null, statedRate: null } });
+    const stored = JSON.parse(JSON.stringify(checked!.data)) as unknown;
+    expect(upcastStoredReportEvent({ type: 'BudgetRowSet', schemaVersion: 1, data: stored })).toEqual(parseStoredReportEvent({ type: 'BudgetRowSet', schemaVersion: 1, data: stored }));
+  });
+
+  it('refuses to append a payload its schema refuses: a fault of the decider, named by type', () => {
+    const wrong = event('BudgetRowSet', { source: 'fiscal', row: { initial: 170 } as never });
+    expect(() => checkedReportEvents([wrong])).toThrow('the decider produced an invalid BudgetRowSet');
+  });
+
+  it('still upcasts older versions on replay', () => {
+    const score = { profileId: 'default', profileVersion: 1, total: '97.60', grade: '优' };
+    expect(upcastStoredReportEvent({ type: 'ReportSubmitted', schemaVersion: 1, data: { at: AT, by: filler, score } })).toEqual({
+      type: 'ReportSubmitted',
+      data: { at: AT, by: filler, score, workflow: defaultWorkflow },
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { deadlineOf, defaultWorkflowDefinition, Dec, endOfShanghaiDay, grades, type CampaignAggregate, type Grade, type LocalizedText, type ReportKind } from '#domain';
 import type { SqlQueryable } from '#eventstore';
 import type { CampaignRow } from '../campaigns.projection.js';
-import type { ReportSummary } from '../report-summaries.js';
+import type { StoredReportSummary } from '../report-summaries.js';
 
 // ── campaigns of a region ──────────────────────────────────────────────────
 
@@ -132,7 +132,7 @@ export async function campaignProgress(sql: SqlQueryable, campaign: CampaignAggr
   const { rows } =
     unitIds.length === 0
       ? { rows: [] }
-      : await sql.query<{ doc: ReportSummary }>(
+      : await sql.query<{ doc: StoredReportSummary }>(
           'SELECT doc FROM rm_report_summaries WHERE organisation_id = ANY($1::text[]) AND year = $2 AND ($3::text IS NULL OR kind = $3::text)',
           [unitIds, campaign.year, campaign.kind],
         );
@@ -142,7 +142,7 @@ export async function campaignProgress(sql: SqlQueryable, campaign: CampaignAggr
 const stageOrder = new Map(defaultWorkflowDefinition.stages.map((stage, index) => [stage.id, index]));
 const zeros = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
 
-function reportState(summary: ReportSummary): ReportProgressState {
+function reportState(summary: StoredReportSummary): ReportProgressState {
   switch (summary.status) {
     case 'draft':
       return summary.returned ? 'returned' : 'draft';
@@ -165,9 +165,9 @@ function binOf(total: string): number {
 }
 
 /** The pure part: categories per report and unit, and the totals over them. */
-export function progressOf(campaign: CampaignAggregate, unitIds: readonly string[], summaries: readonly ReportSummary[], options: CampaignProgressOptions): CampaignProgress {
+export function progressOf(campaign: CampaignAggregate, unitIds: readonly string[], summaries: readonly StoredReportSummary[], options: CampaignProgressOptions): CampaignProgress {
   const now = options.now.getTime();
-  const byUnit = new Map<string, ReportSummary[]>();
+  const byUnit = new Map<string, StoredReportSummary[]>();
   for (const summary of summaries) byUnit.set(summary.organisationId, [...(byUnit.get(summary.organisationId) ?? []), summary]);
 
   const totals: CampaignProgressTotals = {

@@ -1,6 +1,6 @@
 import type { Role } from '#domain';
 import type { SqlQueryable } from '#eventstore';
-import type { ReportSummary } from '../report-summaries.js';
+import type { StoredReportSummary } from '../report-summaries.js';
 import { MAX_PAGE_SIZE } from './list-reports.js';
 
 export interface InboxQuery {
@@ -14,7 +14,8 @@ export interface InboxQuery {
 }
 
 export interface InboxPage {
-  items: ReportSummary[];
+  /** As stored: the caller judges each stage's due date against its clock. */
+  items: StoredReportSummary[];
   total: number;
   page: number;
   pageSize: number;
@@ -36,7 +37,7 @@ export async function listInbox(sql: SqlQueryable, query: InboxQuery): Promise<I
     filter += ` AND stage = $${params.length}`;
   }
   const total = await sql.query<{ n: string }>(`SELECT count(*) AS n FROM rm_report_summaries WHERE ${filter}`, params);
-  const rows = await sql.query<{ doc: ReportSummary }>(
+  const rows = await sql.query<{ doc: StoredReportSummary }>(
     `SELECT doc FROM rm_report_summaries WHERE ${filter} ORDER BY doc->'review'->>'enteredAt' ASC NULLS LAST, id LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
     params,
   );
