@@ -36,6 +36,13 @@ describe('access tokens (HS256)', () => {
     expect(await tokens.verify(issued.accessToken, new Date(issuedAt.getTime() + 3599_000))).toEqual(expected);
   });
 
+  it('remembers a verified token until its exp, then calls it expired', async () => {
+    const { accessToken } = await tokens.sign(principal, issuedAt);
+    const first = await tokens.verify(accessToken, issuedAt);
+    expect(await tokens.verify(accessToken, new Date(issuedAt.getTime() + 3599_999))).toBe(first);
+    expect((await rejection(tokens.verify(accessToken, new Date(issuedAt.getTime() + 3600_000)))).reason).toBe('expired');
+  });
+
   it('calls a token expired from its exp on', async () => {
     const { accessToken } = await tokens.sign(principal, issuedAt);
     expect((await rejection(tokens.verify(accessToken, new Date(issuedAt.getTime() + 3600_000)))).reason).toBe('expired');

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { contentToDocument, DomainError, reportEventSchemas, reportStreamId, text, type ReportEvent, type ReportState } from '#domain';
+import { checkedReportEvents, contentToDocument, DomainError, reportEventSchemas, reportStreamId, text, type ReportEvent, type ReportState } from '#domain';
 import { EventStore, WrongExpectedRevisionError, type NewEvent } from '#eventstore';
 import { decideImport, importCodes, planCommands, sheetRefusal, type CellProblem, type SheetReading } from '#excel';
 import { Clock } from '#platform';
@@ -87,7 +87,8 @@ export class ImportReportSheetHandler implements ICommandHandler<ImportReportShe
     }
     const commands = planCommands(current, target, reportId);
     const metadata = { at: this.clock.now().toISOString(), actor: { userId: principal.userId, role: principal.role, organisationId: principal.organisationId } };
-    const { events, state } = decideImport(commands, loaded.state, metadata, reading);
+    const { events: decided, state } = decideImport(commands, loaded.state, metadata, reading);
+    const events = checkedReportEvents(decided);
     if (events.length === 0) return { reportId, state: loaded.state, revision: loaded.revision!, appended: 0, warnings };
 
     const result = await this.eventStore.append(

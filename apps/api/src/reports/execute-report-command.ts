@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
+  checkedReportEvents,
   decide,
   evolve,
   reportEventSchemas,
@@ -69,7 +70,9 @@ export class ExecuteReportCommandHandler implements ICommandHandler<ExecuteRepor
   async execute(command: ExecuteReportCommand): Promise<ReportCommandResult> {
     const { reportId, principal, expectedRevision } = command;
     const streamId = reportStreamId(reportId);
-    const loaded = await this.reports.loadForDecision(reportId);
+    // With an Idempotency-Key the stream is always read: an earlier attempt may have been appended by another process.
+    const ifAt = command.context.idempotencyKey === null && expectedRevision !== 'no_stream' ? expectedRevision : undefined;
+    const loaded = await this.reports.loadForDecision(reportId, ifAt === undefined ? {} : { ifAt });
     const organisationId =
       loaded.state.status !== 'none' ? loaded.state.organisationId : ((command.data as { organisationId?: string }).organisationId ?? principal.organisationId);
     if (!(await this.access.canSee(principal, organisationId))) {
@@ -94,7 +97,7 @@ export class ExecuteReportCommandHandler implements ICommandHandler<ExecuteRepor
       data: command.type === 'CreateReport' ? { ...(command.data as object), reportId, organisationId } : command.data,
       metadata: { at: this.clock.now().toISOString(), actor: { userId: principal.userId, role: principal.role, organisationId: principal.organisationId } },
     } as ReportCommand;
-    const events = decide(domainCommand, loaded.state, await this.decisionContext.optionsFor(command.type, loaded.state));
+    const events = checkedReportEvents(decide(domainCommand, loaded.state, await this.decisionContext.optionsFor(command.type, loaded.state)));
     if (events.length === 0) return { state: loaded.state, revision: loaded.revision ?? -1, appended: 0 };
 
     const result = await this.eventStore.append(

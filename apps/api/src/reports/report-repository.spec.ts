@@ -29,4 +29,21 @@ describe('ReportRepository.loadForDecision', () => {
     expect(again.state).toEqual((await repository.load(REPORT_ID)).state);
     expect(again.revisionOfEvent.size).toBe(6);
   });
+
+  it('decides on the remembered fold when it stands at the If-Match revision, and reads the stream otherwise', async () => {
+    const repository = new ReportRepository(store);
+    const reportId = 'report-if-match';
+    const stream = reportStreamId(reportId);
+    await store.append(stream, [toNew(reportCreated())], 'no_stream');
+    expect((await repository.loadForDecision(reportId)).revision).toBe(0);
+    // Another process appends: this one's fold still stands at revision 0.
+    await store.append(stream, [toNew(indicatorAdded('a', {}, 0))], 0);
+    // A command to be appended at 0 is decided on the fold at 0; its append is then refused.
+    expect((await repository.loadForDecision(reportId, { ifAt: 0 })).revision).toBe(0);
+    await expect(store.append(stream, [toNew(indicatorAdded('b', {}, 1))], 0)).rejects.toThrow();
+    // One to be appended at 1 reads what it lacks.
+    const current = await repository.loadForDecision(reportId, { ifAt: 1 });
+    expect(current.revision).toBe(1);
+    expect(current.state.status !== 'none' && current.state.content.indicators.map((i) => i.id)).toEqual(['a']);
+  });
 });

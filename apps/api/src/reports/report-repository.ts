@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { evolve, initialState, parseStoredReportEvent, reportStreamId, type ReportEvent, type ReportState } from '#domain';
+import { LRUCache } from 'lru-cache';
+import { evolve, initialState, reportStreamId, upcastStoredReportEvent, type ReportEvent, type ReportState } from '#domain';
 import { EventStore, type RecordedEvent } from '#eventstore';
 
 export interface LoadedReport {
@@ -25,11 +26,11 @@ interface Snapshot {
 /** Reports whose folded state this process keeps; each costs a few kilobytes. */
 const SNAPSHOTS_KEPT = 2000;
 
-/** Reads a report's stream and folds it; stored payloads are validated (and upcast) on read. */
+/** Reads a report's stream and folds it; stored payloads are upcast on read (they were checked when appended). */
 @Injectable()
 export class ReportRepository {
-  /** Folded states by report, least recently used first. Only ever extended by newer events. */
-  private readonly snapshots = new Map<string, Snapshot>();
+  /** Folded states by report, the least recently used forgotten first. Only ever extended by newer events. */
+  private readonly snapshots = new LRUCache<string, Snapshot>({ max: SNAPSHOTS_KEPT });
 
   constructor(private readonly eventStore: EventStore) {}
 
@@ -44,9 +45,16 @@ export class ReportRepository {
   /**
    * The current state for deciding a command: the remembered fold, extended by whatever was
    * appended since (by this process or any other), so a long history is not replayed per edit.
+   * `ifAt`: the revision the command must be appended at (If-Match); when the remembered fold is
+   * at that revision, the stream is not read at all.
    */
-  async loadForDecision(reportId: string): Promise<ReportForDecision> {
+  async loadForDecision(reportId: string, options: { ifAt?: number } = {}): Promise<ReportForDecision> {
     const known = this.snapshots.get(reportId);
+    if (known !== undefined && options.ifAt === known.revision) {
+      // The command may only be appended at this revision: if the stream moved on since, the
+      // append's revision check refuses it, so reading the stream first would change nothing.
+      return { state: known.state, revision: known.revision, revisionOfEvent: new Map(known.revisionOfEvent) };
+    }
     const fromRevision = known ? known.revision + 1 : 0;
     const events = await this.eventStore.readStream(reportStreamId(reportId), { fromRevision });
     if (!known && events.length === 0) return { state: initialState(), revision: null, revisionOfEvent: new Map() };
@@ -83,12 +91,10 @@ export class ReportRepository {
   }
 
   private remember(reportId: string, snapshot: Snapshot): void {
-    this.snapshots.delete(reportId);
     this.snapshots.set(reportId, snapshot);
-    if (this.snapshots.size > SNAPSHOTS_KEPT) this.snapshots.delete(this.snapshots.keys().next().value!);
   }
 }
 
 export function toDomainEvent(event: RecordedEvent): ReportEvent {
-  return parseStoredReportEvent({ type: event.type, schemaVersion: event.metadata.schemaVersion, data: event.data });
+  return upcastStoredReportEvent({ type: event.type, schemaVersion: event.metadata.schemaVersion, data: event.data });
 }

@@ -1,4 +1,5 @@
-import { evolve, initialState, parseStoredReportEvent, reportStreamId, type ReportAggregate, type ReportState } from '#domain';
+import { evolve, initialState, reportStreamId, upcastStoredReportEvent, type ReportAggregate, type ReportState } from '#domain';
+import { LRUCache } from 'lru-cache';
 import type { EventStore } from '#eventstore';
 
 export interface FoldedReport {
@@ -14,12 +15,14 @@ export interface FoldedReport {
  * one report reads only the events after the last computation, not the whole stream again.
  */
 export class ReportFolds {
-  private readonly folds = new Map<string, FoldedReport>();
+  private readonly folds: LRUCache<string, FoldedReport>;
 
   constructor(
     private readonly eventStore: EventStore,
-    private readonly capacity = 2000,
-  ) {}
+    capacity = 2000,
+  ) {
+    this.folds = new LRUCache({ max: capacity });
+  }
 
   /** The report at its latest revision; null when it has no stream. */
   async load(reportId: string): Promise<FoldedReport | null> {
@@ -27,13 +30,11 @@ export class ReportFolds {
     const events = await this.eventStore.readStream(reportStreamId(reportId), known ? { fromRevision: known.revision + 1 } : {});
     if (events.length === 0) return known ?? null;
     let state: ReportState = known?.state ?? initialState();
-    for (const event of events) state = evolve(state, parseStoredReportEvent({ type: event.type, schemaVersion: event.metadata.schemaVersion, data: event.data }));
+    for (const event of events) state = evolve(state, upcastStoredReportEvent({ type: event.type, schemaVersion: event.metadata.schemaVersion, data: event.data }));
     if (state.status === 'none') return null;
     const last = events[events.length - 1]!;
     const folded: FoldedReport = { state, revision: last.revision, lastEventId: last.id, correlationId: last.metadata.correlationId };
-    this.folds.delete(reportId);
     this.folds.set(reportId, folded);
-    if (this.folds.size > this.capacity) this.folds.delete(this.folds.keys().next().value!);
     return folded;
   }
 
