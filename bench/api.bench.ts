@@ -1,10 +1,10 @@
-import { createRequire } from 'node:module';
 import { loadConfig } from '#config';
 import { EventStore } from '#eventstore';
 import { createLogger, SystemClock } from '#platform';
 import { createApiApp } from '../apps/api/src/bootstrap.js';
 import { demoUsers, seedDemoRegion } from '../apps/cli/src/seed-demo.js';
 import { median, type Benchmark, type BenchResult } from './bench-result.js';
+import { runAutocannon, type EditTarget, type LoadResult } from './support/autocannon-process.js';
 import { withCleanup, runWhenMain, Cleanup, scratchDatabase, stepper } from './support/resources.js';
 
 const step = stepper('api bench');
@@ -28,51 +28,6 @@ const RATE = 200;
 const RATE_CONNECTIONS = 10;
 const SATURATION_CONNECTIONS = 10;
 const EDIT_CONNECTIONS = 20;
-
-// ── autocannon (CommonJS, no bundled types): the part of its programmatic API used here ──────
-
-interface AcRequest {
-  method?: string;
-  path?: string;
-  headers?: Record<string, string>;
-  body?: string;
-  setupRequest?: (request: AcRequest, context: object) => AcRequest;
-  onResponse?: (status: number, body: string, context: object, headers: Record<string, string | string[]>) => void;
-}
-
-interface AcClient {
-  setRequests(requests: AcRequest[]): void;
-}
-
-interface AcHistogram {
-  average: number;
-  p50: number;
-  p99: number;
-}
-
-interface AcResult {
-  latency: AcHistogram;
-  requests: AcHistogram & { total: number };
-  duration: number;
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-  '2xx': number;
-  statusCodeStats?: Record<string, { count: number }>;
-}
-
-interface AcOptions {
-  url: string;
-  connections: number;
-  duration: number;
-  overallRate?: number;
-  method?: string;
-  headers?: Record<string, string>;
-  requests?: AcRequest[];
-  setupClient?: (client: AcClient) => void;
-}
-
-const autocannon = createRequire(import.meta.url)('autocannon') as (options: AcOptions) => Promise<AcResult>;
 
 // ── resources ────────────────────────────────────────────────────────────────
 
@@ -152,82 +107,25 @@ async function createFilledReport(api: Api): Promise<string> {
 
 // ── measurements ─────────────────────────────────────────────────────────────
 
-interface Run {
-  p50: number;
-  p99: number;
-  rps: number;
-  non2xx: number;
-  errors: number;
-  statuses: string;
-}
+type Run = LoadResult;
 
-function summarise(result: AcResult): Run {
-  const statuses = Object.entries(result.statusCodeStats ?? {})
-    .map(([code, { count }]) => `${code}×${count}`)
-    .join(' ');
-  return { p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average, non2xx: result.non2xx, errors: result.errors + result.timeouts, statuses };
-}
-
-function getRun(api: Api, id: string, connections: number, duration: number, rate?: number): Promise<AcResult> {
-  return autocannon({
-    url: `${api.baseUrl}/reports/${id}`,
-    method: 'GET',
-    headers: { authorization: `Bearer ${api.token}` },
-    connections,
-    duration,
-    ...(rate === undefined ? {} : { overallRate: rate }),
-  });
-}
-
-interface EditTarget {
-  id: string;
-  etag: string;
-  seq: number;
-}
-
-function headerValue(headers: Record<string, string | string[]>, name: string): string | undefined {
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() === name) return Array.isArray(value) ? value[value.length - 1] : value;
-  }
-  return undefined;
+function getRun(api: Api, id: string, connections: number, duration: number, rate?: number): Promise<LoadResult> {
+  return runAutocannon({ kind: 'get', url: `${api.baseUrl}/reports/${id}`, token: api.token, connections, duration, ...(rate === undefined ? {} : { rate }) });
 }
 
 /** Each connection edits its own report, carrying the ETag of its last response as If-Match. */
-async function editRun(api: Api, targets: EditTarget[], duration: number, rate: number): Promise<AcResult> {
+async function editRun(api: Api, targets: EditTarget[], duration: number, rate: number): Promise<LoadResult> {
   // An edit in flight when the previous run stopped may have moved a report on: start from the truth.
   await new Promise((r) => setTimeout(r, 250));
   for (const target of targets) target.etag = (await expectOk(api, 'GET', `/reports/${target.id}`)).etag;
-  let next = 0;
-  return autocannon({
-    url: api.baseUrl,
-    connections: targets.length,
-    duration,
-    overallRate: rate,
-    setupClient(client) {
-      const target = targets[next++ % targets.length]!;
-      client.setRequests([
-        {
-          setupRequest: (request) => ({
-            ...request,
-            method: 'PUT',
-            path: `/reports/${target.id}/narrative/goal`,
-            headers: { ...request.headers, authorization: `Bearer ${api.token}`, 'content-type': 'application/json', 'if-match': target.etag },
-            body: JSON.stringify({ text: `完成医疗设备购置，提升检查能力（第${++target.seq}次修改）` }),
-          }),
-          onResponse: (_status, _body, _context, headers) => {
-            // A 412 also names the current revision; following it keeps one miss from cascading.
-            const etag = headerValue(headers, 'etag');
-            if (etag !== undefined) target.etag = etag;
-          },
-        },
-      ]);
-    },
-  });
+  const result = await runAutocannon({ kind: 'edit', baseUrl: api.baseUrl, token: api.token, targets, duration, rate });
+  for (const [i, target] of (result.targets ?? []).entries()) targets[i]!.seq = target.seq;
+  return result;
 }
 
-async function repeat(times: number, what: string, once: () => Promise<AcResult>): Promise<Run[]> {
+async function repeat(times: number, what: string, once: () => Promise<LoadResult>): Promise<Run[]> {
   const runs: Run[] = [];
-  for (let i = 0; i < times; i++) runs.push(summarise(await step(`${what} (run ${i + 1})`, once)));
+  for (let i = 0; i < times; i++) runs.push(await step(`${what} (run ${i + 1})`, once));
   return runs;
 }
 
@@ -261,7 +159,7 @@ async function run(quick: boolean, cleanup: Cleanup): Promise<BenchResult[]> {
   const getSaturation = await repeat(times, 'GET unthrottled', () => getRun(api, readId, SATURATION_CONNECTIONS, saturationSeconds));
   const edits = await repeat(times, 'edit at a fixed rate', () => editRun(api, targets, rateSeconds, RATE));
 
-  const setup = 'PostgreSQL scratch database, API in process (NestJS/Fastify, WORKER_IN_PROCESS true, LOG_LEVEL silent), autocannon 9 on 127.0.0.1';
+  const setup = 'PostgreSQL scratch database, API in process (NestJS/Fastify, WORKER_IN_PROCESS true, LOG_LEVEL silent), autocannon 9 in a process of its own on 127.0.0.1';
   const of = (n: number) => (n === 1 ? `${mode} mode, 1 run` : `${mode} mode, median of ${n} runs`);
   const rateHow = (connections: number) =>
     `${RATE} req/s overall over ${connections} connections (autocannon's per-connection rate, latency corrected for coordinated omission), ${rateSeconds} s`;

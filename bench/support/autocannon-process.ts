@@ -1,0 +1,162 @@
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { runWhenMain } from './resources.js';
+
+/**
+ * autocannon in a process of its own. A load generator sharing the event loop of the server it
+ * measures adds its own work (building requests, parsing responses, recording latencies) to the
+ * latency it reports: a client never runs inside the server it calls.
+ *
+ * The bench calls `runAutocannon(spec)`; this file, run as a script, reads the spec as JSON on
+ * stdin, runs autocannon and writes the summary as JSON on stdout.
+ */
+
+export interface EditTarget {
+  id: string;
+  etag: string;
+  seq: number;
+}
+
+export type LoadSpec =
+  | { kind: 'get'; url: string; token: string; connections: number; duration: number; rate?: number }
+  /** Each connection edits its own report with the If-Match of the ETag its previous response returned. */
+  | { kind: 'edit'; baseUrl: string; token: string; targets: EditTarget[]; duration: number; rate: number };
+
+export interface LoadResult {
+  p50: number;
+  p99: number;
+  rps: number;
+  non2xx: number;
+  /** Connection errors and timeouts. */
+  errors: number;
+  /** Responses per status code, e.g. `200×4000 412×2`. */
+  statuses: string;
+  /** Edit runs: the targets as the run left them (last ETag and edit number of each). */
+  targets?: EditTarget[];
+}
+
+// ── autocannon (CommonJS, no bundled types): the part of its programmatic API used here ──────
+
+interface AcRequest {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  setupRequest?: (request: AcRequest, context: object) => AcRequest;
+  onResponse?: (status: number, body: string, context: object, headers: Record<string, string | string[]>) => void;
+}
+
+interface AcResult {
+  latency: { p50: number; p99: number };
+  requests: { average: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  statusCodeStats?: Record<string, { count: number }>;
+}
+
+interface AcOptions {
+  url: string;
+  connections: number;
+  duration: number;
+  overallRate?: number;
+  ignoreCoordinatedOmission?: boolean;
+  method?: string;
+  headers?: Record<string, string>;
+  setupClient?: (client: { setRequests(requests: AcRequest[]): void }) => void;
+}
+
+function headerValue(headers: Record<string, string | string[]>, name: string): string | undefined {
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() === name) return Array.isArray(value) ? value[value.length - 1] : value;
+  }
+  return undefined;
+}
+
+async function generate(spec: LoadSpec): Promise<LoadResult> {
+  const autocannon = createRequire(import.meta.url)('autocannon') as (options: AcOptions) => Promise<AcResult>;
+  let options: AcOptions;
+  if (spec.kind === 'get') {
+    options = {
+      url: spec.url,
+      method: 'GET',
+      headers: { authorization: `Bearer ${spec.token}` },
+      connections: spec.connections,
+      duration: spec.duration,
+      ...(spec.rate === undefined ? {} : { overallRate: spec.rate }),
+    };
+  } else {
+    let next = 0;
+    options = {
+      url: spec.baseUrl,
+      connections: spec.targets.length,
+      duration: spec.duration,
+      overallRate: spec.rate,
+      setupClient(client) {
+        const target = spec.targets[next++ % spec.targets.length]!;
+        client.setRequests([
+          {
+            setupRequest: (request) => ({
+              ...request,
+              method: 'PUT',
+              path: `/reports/${target.id}/narrative/goal`,
+              headers: { ...request.headers, authorization: `Bearer ${spec.token}`, 'content-type': 'application/json', 'if-match': target.etag },
+              body: JSON.stringify({ text: `完成医疗设备购置，提升检查能力（第${++target.seq}次修改）` }),
+            }),
+            onResponse: (_status, _body, _context, headers) => {
+              // A 412 also names the current revision; following it keeps one miss from cascading.
+              const etag = headerValue(headers, 'etag');
+              if (etag !== undefined) target.etag = etag;
+            },
+          },
+        ]);
+      },
+    };
+  }
+  // autocannon's rate is a quota per connection per second, sent back to back at the start of
+  // each second; its coordinated-omission correction then assumes one request due every
+  // millisecond (Math.ceil(1 / rate) with the rate per second) and adds a synthetic sample for
+  // every millisecond of every slower answer, so one 40 ms answer weighs as 40. Latencies are
+  // recorded as measured: each request's own time from sending to its answer.
+  const result = await autocannon({ ...options, ignoreCoordinatedOmission: spec.rate !== undefined });
+  const statuses = Object.entries(result.statusCodeStats ?? {})
+    .map(([code, { count }]) => `${code}×${count}`)
+    .join(' ');
+  return {
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    rps: result.requests.average,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    statuses,
+    ...(spec.kind === 'edit' ? { targets: spec.targets } : {}),
+  };
+}
+
+/** Runs autocannon in a child process and returns its summary. */
+export function runAutocannon(spec: LoadSpec): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [fileURLToPath(import.meta.url)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`autocannon process exited with ${code}`));
+      try {
+        resolve(JSON.parse(output) as LoadResult);
+      } catch (error) {
+        reject(new Error(`autocannon process wrote no summary: ${output.slice(0, 200)}`, { cause: error }));
+      }
+    });
+    child.stdin.end(JSON.stringify(spec));
+  });
+}
+
+async function readStdin(): Promise<string> {
+  let input = '';
+  for await (const chunk of process.stdin) input += String(chunk);
+  return input;
+}
+
+runWhenMain(import.meta.url, async () => generate(JSON.parse(await readStdin()) as LoadSpec));
