@@ -208,6 +208,9 @@ describe.each(['pglite', 'postgres'] as const)('read models on %s', (kind) => {
         'OrganisationRenamed',
       ]);
       expect(new Set(entries.map((e) => e.organisationId))).toEqual(new Set(['org-unit-1']));
+      // Each entry names its event and position as the store recorded them.
+      const recorded = new Map((await store.readAll({ maxCount: 10_000 })).map((e) => [e.id, e.position.toString()]));
+      for (const entry of entries) expect(recorded.get(entry.eventId)).toBe(entry.position);
       const returned = entries.find((e) => e.type === 'ReportReturned')!;
       expect(returned).toMatchObject({ actor: reviewer, reason: OPINION, reportId: 'r-story', streamId: 'report-r-story', revision: 7 });
       const { entries: bureau } = await organisationTrail(sql, { organisationIds: ['org-bureau'] });

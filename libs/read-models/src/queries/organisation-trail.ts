@@ -42,12 +42,12 @@ export async function organisationTrail(sql: SqlQueryable, query: OrganisationTr
   if (query.from !== undefined) where.push(`at >= ${bind(new Date(query.from).toISOString())}`);
   if (query.to !== undefined) where.push(`at < ${bind(new Date(query.to).toISOString())}`);
   if (query.after !== undefined) where.push(`(at, position) > (${bind(query.after.at)}::text, ${bind(query.after.position)}::bigint)`);
-  const { rows } = await sql.query<{ id: string; position: string; doc: AuditEntryDoc }>(
-    `SELECT id, position::text AS position, doc FROM rm_audit_entries WHERE ${where.join(' AND ')} ORDER BY at, position LIMIT ${bind(limit)}`,
+  const { rows } = await sql.query<{ position: string; doc: AuditEntryDoc }>(
+    `SELECT position::text AS position, doc FROM rm_audit_entries WHERE ${where.join(' AND ')} ORDER BY at, position LIMIT ${bind(limit)}`,
     params,
   );
   const entries = rows.map(
-    ({ id, position, doc }): AuditEntry => ({ eventId: id, position, reportId: isReportStream(doc.streamId) ? reportIdOfStream(doc.streamId) : null, ...doc }),
+    ({ position, doc }): AuditEntry => ({ ...doc, position, reportId: isReportStream(doc.streamId) ? reportIdOfStream(doc.streamId) : null }),
   );
   const last = entries[entries.length - 1];
   return { entries, next: entries.length === limit && last ? { at: last.at, position: last.position } : null };
