@@ -1,3 +1,8 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { setPriority } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { loadConfig } from '#config';
 import { EventStore } from '#eventstore';
 import { createLogger, SystemClock } from '#platform';
@@ -11,8 +16,13 @@ const step = stepper('api bench');
 
 /**
  * Latency and throughput of the HTTP API (NestJS on Fastify) on a PostgreSQL store, measured with
- * autocannon against the real application started in this process (as test/support/api-server.ts
- * does) on a scratch database created here and dropped at the end.
+ * autocannon (in a process of its own) against the real application started in this process (as
+ * test/support/api-server.ts does) on a scratch database created here and dropped at the end.
+ *
+ * Two deployments, one after the other in the same run:
+ * - as deployed (docker-compose.yml): the API (WORKER_IN_PROCESS=false) here, and the worker —
+ *   read-model projections, score recomputation, reminders — as a process of its own;
+ * - the quick start (`npm start`): everything in the API process (`api.single.*`).
  *
  * - `api.get.*`: GET /reports/{id} of one report (budget, three indicators, a goal), first at a
  *   fixed rate of 200 req/s (p50/p99), then unthrottled with 10 connections (req/s).
@@ -28,9 +38,8 @@ const RATE = 200;
 const RATE_CONNECTIONS = 10;
 const SATURATION_CONNECTIONS = 10;
 const EDIT_CONNECTIONS = 20;
-
-// ── resources ────────────────────────────────────────────────────────────────
-
+/** The worker's CPU priority beside the API (docker-compose.yml gives it the smaller CPU share too). */
+const WORKER_NICENESS = Number(process.env.API_BENCH_WORKER_NICENESS ?? 10);
 
 // ── the API under test ───────────────────────────────────────────────────────
 
@@ -58,18 +67,38 @@ async function expectOk(api: Api, method: string, path: string, body?: unknown, 
   return { etag: response.etag, body: response.body };
 }
 
-/** Starts the real API on the database, seeds the demo region and logs demo.filler in. */
-async function startApi(cleanup: Cleanup, databaseUrl: string): Promise<Api> {
+type Deployment = 'split' | 'single';
+
+/** The worker process of the split deployment, stopped (SIGTERM, then SIGKILL) at cleanup. */
+function startWorker(cleanup: Cleanup, env: Record<string, string>): void {
+  const entry = fileURLToPath(new URL('../apps/worker/src/main.js', import.meta.url));
+  const worker = spawn(process.execPath, [entry], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const exited = once(worker, 'exit');
+  if (WORKER_NICENESS > 0 && worker.pid !== undefined) setPriority(worker.pid, WORKER_NICENESS);
+  cleanup.defer('stopping the worker', async () => {
+    if (worker.exitCode !== null || worker.signalCode !== null) return;
+    worker.kill('SIGTERM');
+    const timer = setTimeout(() => worker.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  });
+}
+
+/** Starts the real API on the database (and the worker beside it), seeds the demo region and logs demo.filler in. */
+async function startApi(cleanup: Cleanup, databaseUrl: string, deployment: Deployment): Promise<Api> {
   const clock = new SystemClock();
-  const config = loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', WORKER_IN_PROCESS: 'true' });
+  // A queue prefix of its own: jobs left in Redis by an earlier run are not this run's.
+  const env = { DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', QUEUE_PREFIX: `jxbench-${randomBytes(4).toString('hex')}`, WORKER_IN_PROCESS: String(deployment === 'single') };
+  const config = loadConfig(env);
   const app = await step('creating the API application', () => createApiApp(config, createLogger('silent', 'bench'), { clock }));
   cleanup.defer('closing the API application', () => app.close());
   await step('listening', () => app.listen({ port: 0, host: '127.0.0.1' }));
   const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  if (deployment === 'split') startWorker(cleanup, env);
   await step('seeding the demo region', () => seedDemoRegion(app.get(EventStore), clock));
   const user = demoUsers.find((u) => u.username === USERNAME);
   if (!user) throw new Error(`api bench: no demo user ${USERNAME}`);
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
     const login = await call({ baseUrl, token: '' }, 'POST', '/auth/login', { username: USERNAME, password: user.password });
     if (login.status === 200) return { baseUrl, token: (login.body as { accessToken: string }).accessToken };
@@ -140,31 +169,51 @@ function failuresNote(runs: Run[]): string {
   return `WARNING non-2xx ${non2xx}, connection errors/timeouts ${errors} (status codes per run: ${runs.map((r) => r.statuses).join(' | ')})`;
 }
 
-async function run(quick: boolean, cleanup: Cleanup): Promise<BenchResult[]> {
+interface Measured {
+  getRate: Run[];
+  getSaturation: Run[];
+  edits: Run[];
+}
+
+/** One deployment on a scratch database of its own: its reports, a warm-up, then the measured runs. */
+async function measure(cleanup: Cleanup, deployment: Deployment, quick: boolean, withGets: boolean): Promise<Measured> {
   const times = quick ? 1 : 3;
   const rateSeconds = quick ? 5 : 20;
   const saturationSeconds = quick ? 5 : 15;
-  const mode = quick ? 'quick' : 'full';
-
-  const api = await startApi(cleanup, await scratchDatabase(cleanup, 'jxbench_api', step));
+  const api = await startApi(cleanup, await scratchDatabase(cleanup, 'jxbench_api', step), deployment);
   const readId = await step('creating the report to read', () => createFilledReport(api));
   const targets: EditTarget[] = [];
   for (let i = 0; i < EDIT_CONNECTIONS; i++) targets.push({ ...(await step('creating a report to edit', () => createReport(api))), seq: 0 });
 
   // Warm-up (not measured): JIT, pools and the read model's caches.
-  await step('GET warm-up', () => getRun(api, readId, SATURATION_CONNECTIONS, quick ? 1 : 3));
+  if (withGets) await step('GET warm-up', () => getRun(api, readId, SATURATION_CONNECTIONS, quick ? 1 : 3));
   await step('edit warm-up', () => editRun(api, targets, quick ? 1 : 3, RATE));
 
-  const getRate = await repeat(times, 'GET at a fixed rate', () => getRun(api, readId, RATE_CONNECTIONS, rateSeconds, RATE));
-  const getSaturation = await repeat(times, 'GET unthrottled', () => getRun(api, readId, SATURATION_CONNECTIONS, saturationSeconds));
-  const edits = await repeat(times, 'edit at a fixed rate', () => editRun(api, targets, rateSeconds, RATE));
+  const getRate = withGets ? await repeat(times, `GET at a fixed rate (${deployment})`, () => getRun(api, readId, RATE_CONNECTIONS, rateSeconds, RATE)) : [];
+  const getSaturation = withGets ? await repeat(times, `GET unthrottled (${deployment})`, () => getRun(api, readId, SATURATION_CONNECTIONS, saturationSeconds)) : [];
+  const edits = await repeat(times, `edit at a fixed rate (${deployment})`, () => editRun(api, targets, rateSeconds, RATE));
+  return { getRate, getSaturation, edits };
+}
 
-  const setup = 'PostgreSQL scratch database, API in process (NestJS/Fastify, WORKER_IN_PROCESS true, LOG_LEVEL silent), autocannon 9 in a process of its own on 127.0.0.1';
+async function run(quick: boolean): Promise<BenchResult[]> {
+  const times = quick ? 1 : 3;
+  const rateSeconds = quick ? 5 : 20;
+  const saturationSeconds = quick ? 5 : 15;
+  const mode = quick ? 'quick' : 'full';
+
+  const { getRate, getSaturation, edits } = await withCleanup('api bench (split)', (cleanup) => measure(cleanup, 'split', quick, true));
+  const single = await withCleanup('api bench (single)', (cleanup) => measure(cleanup, 'single', quick, false));
+
+  const setup =
+    'PostgreSQL scratch database; the API (NestJS/Fastify, WORKER_IN_PROCESS false, LOG_LEVEL silent) in the bench process and the worker as a process of its own, as docker-compose.yml deploys them; autocannon 9 in a process of its own on 127.0.0.1';
+  const singleSetup = 'the same, but the quick start: everything in the API process (WORKER_IN_PROCESS true), no worker process';
   const of = (n: number) => (n === 1 ? `${mode} mode, 1 run` : `${mode} mode, median of ${n} runs`);
   const rateHow = (connections: number) =>
-    `${RATE} req/s overall over ${connections} connections (autocannon's per-connection rate, latency corrected for coordinated omission), ${rateSeconds} s`;
+    `${RATE} req/s overall over ${connections} connections (autocannon's pacing: each connection sends its share of a second back to back; latencies as measured), ${rateSeconds} s`;
   const getRateNote = `GET /reports/{id} (budget, 3 indicators, goal) at ${rateHow(RATE_CONNECTIONS)}; ${of(times)}; ${setup}`;
-  const editNote = `PUT /reports/{id}/narrative/goal at ${rateHow(EDIT_CONNECTIONS)}; each connection edits its own report with If-Match from its last ETag; ${of(times)}; ${setup}`;
+  const editHow = `PUT /reports/{id}/narrative/goal at ${rateHow(EDIT_CONNECTIONS)}; each connection edits its own report with If-Match from its last ETag; ${of(times)}`;
+  const editNote = `${editHow}; ${setup}`;
+  const singleNote = `${editHow}; ${singleSetup}`;
 
   return [
     {
@@ -210,9 +259,23 @@ async function run(quick: boolean, cleanup: Cleanup): Promise<BenchResult[]> {
       better: 'higher',
       notes: `achieved rate of the edit runs (target rate ${RATE} req/s); runs ${list(edits, (r) => r.rps)} req/s; ${failuresNote(edits)}`,
     },
+    {
+      name: 'api.single.edit.p99Ms',
+      value: median(single.edits.map((r) => r.p99)),
+      unit: 'ms',
+      better: 'lower',
+      notes: `${singleNote}; runs p99 ${list(single.edits, (r) => r.p99)} ms; ${failuresNote(single.edits)}`,
+    },
+    {
+      name: 'api.single.edit.p50Ms',
+      value: median(single.edits.map((r) => r.p50)),
+      unit: 'ms',
+      better: 'lower',
+      notes: `${singleNote}; runs p50 ${list(single.edits, (r) => r.p50)} ms; achieved ${list(single.edits, (r) => r.rps)} req/s`,
+    },
   ];
 }
 
-export const benchApi: Benchmark = ({ quick }) => withCleanup('api bench', (cleanup) => run(quick, cleanup));
+export const benchApi: Benchmark = ({ quick }) => run(quick);
 
 runWhenMain(import.meta.url, benchApi);
