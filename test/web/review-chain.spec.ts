@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { demoOrganisations } from '../../apps/cli/src/seed-demo.js';
-import { deleteKeys } from './support/redis-keys.js';
+import { deleteQueueKeys, sharedRedisUrl } from '../../apps/worker/src/testing/queue-keys.js';
 import { startApi, type ApiClient, type RunningApi } from '../support/api-server.js';
 import { createScratchDatabase } from '../support/databases.js';
 import { repoRoot } from '../support/processes.js';
@@ -85,7 +85,7 @@ describe('the review chain in a real browser: campaign, reminder, draft, return 
   afterAll(async () => {
     await browser?.close();
     await api?.close();
-    await deleteKeys(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', prefix).catch(() => undefined);
+    await deleteQueueKeys(sharedRedisUrl, prefix).catch(() => undefined);
     await database?.drop();
     await mkdir(resolve(repoRoot, 'test-results'), { recursive: true });
     await writeFile(resolve(repoRoot, 'test-results', 'web-review-metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);

@@ -4,3 +4,4 @@ export * from './redis.js';
 export * from './tokens.js';
 export * from './clock.js';
 export * from './run-main.js';
+export * from './runtime-module.js';

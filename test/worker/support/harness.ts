@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
 import { loadConfig } from '#config';
 import { openEventStore, openSqlClient, type EventStore, type RecordedEvent, type SqlClient } from '#eventstore';
 import { createLogger, type Clock } from '#platform';
@@ -8,33 +6,15 @@ import { ProjectionRunner } from '#projections';
 import { directoryProjections } from '../../../apps/api/src/auth/directory.projections.js';
 import { RemindersRuntime } from '../../../apps/worker/src/reminders/reminders-runtime.js';
 import { reminderSettingsFrom, type ReminderSettings } from '../../../apps/worker/src/reminders/reminder-settings.js';
+import { deleteQueueKeys, sharedRedisUrl } from '../../../apps/worker/src/testing/queue-keys.js';
+import { waitFor as waitUntil } from '../../../apps/worker/src/testing/wait-for.js';
 import { createScratchDatabase } from '../../support/databases.js';
 
-export const sharedRedisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export { deleteQueueKeys as deleteKeys, sharedRedisUrl } from '../../../apps/worker/src/testing/queue-keys.js';
 
-/** Removes this test's queues from the shared Redis (never FLUSHALL it). */
-export async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
-
-export async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
+/** The shared waitFor with the reminder tests' shorter default wait. */
+export function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  return waitUntil(what, probe, timeoutMs);
 }
 
 export interface Harness {
@@ -78,7 +58,7 @@ export async function startHarness(name: string, clock: Clock, env: Record<strin
     async close() {
       await runtime.stop().catch(() => undefined);
       await directory.stop().catch(() => undefined);
-      await deleteKeys(settings.redisUrl, prefix);
+      await deleteQueueKeys(settings.redisUrl, prefix);
       await store.close();
       await sql.close();
       await drop();

@@ -10,7 +10,8 @@ import { Clock, READ_STORE } from '#platform';
 import { campaignProgress, findCampaign, listCampaigns, MAX_CAMPAIGN_PAGE_SIZE } from '#read-models';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { HttpProblem } from '../http/http-problem.js';
-import { IdempotencyStore, parseIdempotencyKey, requestFingerprint, type StoredResponse } from '../http/idempotency.js';
+import { commandContext } from '../http/command-append.js';
+import { IdempotencyStore, type StoredResponse } from '../http/idempotency.js';
 import { etagOf, parseIfMatch } from '../http/preconditions.js';
 import { CampaignAccess, campaignNotFound } from './campaign-access.js';
 import { CampaignRepository } from './campaign-repository.js';
@@ -126,14 +127,8 @@ export class CampaignsController {
     return { ...progress, campaign: representCampaignRow(row) };
   }
 
-  private async run(request: FastifyRequest, reply: FastifyReply, principal: Principal, campaignId: string, type: CampaignCommandType, data: Record<string, unknown>, expected: number | 'no_stream') {
-    const idempotencyKey = parseIdempotencyKey(request.headers['idempotency-key']);
-    const correlation = request.headers['x-correlation-id'];
-    const context = {
-      correlationId: typeof correlation === 'string' && /^[\x21-\x7e]{1,128}$/.test(correlation) ? correlation : randomUUID(),
-      causationId: String(request.id),
-      idempotencyKey,
-    };
+  private run(request: FastifyRequest, reply: FastifyReply, principal: Principal, campaignId: string, type: CampaignCommandType, data: Record<string, unknown>, expected: number | 'no_stream') {
+    const context = commandContext(request);
     const execute = async (): Promise<StoredResponse> => {
       const result = await this.commandBus.execute(new ExecuteCampaignCommand(campaignId, type, data, principal, expected, context));
       const created = type === 'OpenCampaign' && result.appended > 0;
@@ -143,12 +138,6 @@ export class CampaignsController {
         body: representCampaign(result.campaign, result.revision, result.extensions),
       };
     };
-    const response = idempotencyKey
-      ? await this.idempotency.run(principal.userId, idempotencyKey, requestFingerprint(request.method, request.url, request.body), execute)
-      : { ...(await execute()), replayed: false };
-    void reply.status(response.status).headers(response.headers);
-    if (response.replayed) void reply.header('idempotent-replayed', 'true');
-    return response.body;
+    return this.idempotency.respond(request, reply, principal.userId, context.idempotencyKey, execute);
   }
 }
-

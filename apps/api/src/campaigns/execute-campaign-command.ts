@@ -19,9 +19,8 @@ import { READ_YOUR_WRITES_TIMEOUT_MS } from '../auth/auth.module.js';
 import type { Principal } from '../auth/principal.js';
 import { waitForPosition } from '../auth/wait-for-position.js';
 import { HttpProblem } from '../http/http-problem.js';
-import { deterministicEventId } from '../http/idempotency.js';
+import { actorOf, commandEvents, findEarlierAttempt, type CommandContext } from '../http/command-append.js';
 import { Metrics } from '../metrics/metrics.js';
-import type { CommandContext } from '../reports/execute-report-command.js';
 import { CampaignAccess, campaignNotFound } from './campaign-access.js';
 import { CampaignRepository } from './campaign-repository.js';
 
@@ -77,7 +76,7 @@ export class ExecuteCampaignCommandHandler implements ICommandHandler<ExecuteCam
       throw campaignNotFound(campaignId);
     }
 
-    const earlier = this.findEarlierAttempt(command, loaded.revisionOfEvent);
+    const earlier = findEarlierAttempt(principal.userId, command.context.idempotencyKey, loaded.revisionOfEvent);
     if (earlier !== null) {
       // The same command (same Idempotency-Key) was appended before its answer got lost.
       const before = await this.campaigns.load(campaignId, { toRevision: earlier });
@@ -90,7 +89,7 @@ export class ExecuteCampaignCommandHandler implements ICommandHandler<ExecuteCam
     const domainCommand = parseCampaignCommand({
       type: command.type,
       data: command.type === 'OpenCampaign' ? { ...command.data, campaignId } : command.data,
-      metadata: { at: this.clock.now().toISOString(), actor: { userId: principal.userId, role: principal.role, organisationId: principal.organisationId } },
+      metadata: { at: this.clock.now().toISOString(), actor: actorOf(principal) },
     });
     const events = this.decide(() => decideCampaign(domainCommand, loaded.state, { actorRegionId: regionId, isUnitOfRegion: (id) => units.has(id) }));
     if (events.length === 0) {
@@ -98,11 +97,7 @@ export class ExecuteCampaignCommandHandler implements ICommandHandler<ExecuteCam
       return { campaign: loaded.state as CampaignAggregate, revision: loaded.revision!, extensions: loaded.extensions, appended: 0 };
     }
 
-    const result = await this.eventStore.append(
-      streamId,
-      events.map((event, index) => this.toNewEvent(event, index, command)),
-      loaded.revision ?? 'no_stream',
-    );
+    const result = await this.eventStore.append(streamId, this.toNewEvents(events, command), loaded.revision ?? 'no_stream');
     for (const event of events) this.metrics.appendedEvents.inc({ type: event.type });
     // Read-your-writes: the caller's next GET /campaigns lists what they just did.
     if (!(await waitForPosition(this.sql, [campaignsProjection.name], result.position, { timeoutMs: READ_YOUR_WRITES_TIMEOUT_MS }))) {
@@ -129,32 +124,7 @@ export class ExecuteCampaignCommandHandler implements ICommandHandler<ExecuteCam
     }
   }
 
-  /** Revision of the last event an earlier attempt of this command appended, if any. */
-  private findEarlierAttempt(command: ExecuteCampaignCommand, revisionOfEvent: ReadonlyMap<string, number>): number | null {
-    const key = command.context.idempotencyKey;
-    if (key === null) return null;
-    let last: number | null = null;
-    for (let index = 0; ; index++) {
-      const revision = revisionOfEvent.get(deterministicEventId(command.principal.userId, key, index));
-      if (revision === undefined) return last;
-      last = revision;
-    }
-  }
-
-  private toNewEvent(event: CampaignEvent, index: number, command: ExecuteCampaignCommand): NewEvent {
-    const { principal, context } = command;
-    return {
-      id: context.idempotencyKey ? deterministicEventId(principal.userId, context.idempotencyKey, index) : crypto.randomUUID(),
-      type: event.type,
-      data: event.data,
-      metadata: {
-        actor: { userId: principal.userId, role: principal.role, organisationId: principal.organisationId },
-        correlationId: context.correlationId,
-        causationId: context.causationId,
-        idempotencyKey: context.idempotencyKey,
-        recordedAt: this.clock.now().toISOString(),
-        schemaVersion: campaignEventSchemas[event.type].version,
-      },
-    };
+  private toNewEvents(events: readonly CampaignEvent[], { principal, context }: ExecuteCampaignCommand): NewEvent[] {
+    return commandEvents(events, { actor: actorOf(principal), context, recordedAt: () => this.clock.now().toISOString() }, (type) => campaignEventSchemas[type].version);
   }
 }

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Body, Controller, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
@@ -8,11 +8,11 @@ import { loadWorkbook, readFormSheets, XLSX_MEDIA_TYPE, type WorkbookSheetReadin
 import { requireRole } from '../auth/require-role.js';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { HttpProblem } from '../http/http-problem.js';
-import { IdempotencyStore, parseIdempotencyKey, requestFingerprint, type StoredResponse } from '../http/idempotency.js';
+import { commandContext, type CommandContext } from '../http/command-append.js';
+import { IdempotencyStore, requestFingerprint, type StoredResponse } from '../http/idempotency.js';
 import { etagOf, parseIfMatch } from '../http/preconditions.js';
 import { negotiateLocale } from '../http/problem.js';
 import { statusForDomainCode } from '../http/problem.filter.js';
-import type { CommandContext } from '../reports/execute-report-command.js';
 import { representReport } from '../reports/report-representation.js';
 import { ImportReportSheet, importedReportId, type ImportSheetResult } from './import-report-sheet.js';
 import { SPREADSHEET_BODY_LIMIT_BYTES } from './spreadsheet-body.js';
@@ -66,7 +66,7 @@ export class ExcelImportController {
   async importNew(@Body() body: unknown, @Query() query: Record<string, unknown>, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @CurrentPrincipal() principal: Principal) {
     const bytes = spreadsheetBody(body);
     const { reportId: given, profileId } = this.importQuery(query);
-    const context = this.context(request);
+    const context = commandContext(request);
     return this.idempotent(request, reply, principal, context, bytes, async () => {
       const reading = this.single(await readUpload(bytes, profileId));
       const reportId = given ?? importedReportId(principal, context.idempotencyKey, 0);
@@ -86,7 +86,7 @@ export class ExcelImportController {
     if (!ID.test(reportId)) throw HttpProblem.of(404, 'NOT_FOUND', 'reportId', '无效的编号：reportId', 'Invalid id: reportId');
     const expected = parseIfMatch(request.headers['if-match']);
     const bytes = spreadsheetBody(body);
-    const context = this.context(request);
+    const context = commandContext(request);
     return this.idempotent(request, reply, principal, context, bytes, async () => {
       const reading = this.single(await readUpload(bytes, undefined));
       const result = await this.commandBus.execute(new ImportReportSheet(reading, reportId, expected, principal, context));
@@ -105,7 +105,7 @@ export class ExcelImportController {
     requireRole(principal, 'unit_filler');
     const bytes = spreadsheetBody(body);
     const { profileId } = this.importQuery({ profileId: query.profileId });
-    const context = this.context(request);
+    const context = commandContext(request);
     const locale = negotiateLocale(request.headers['accept-language']);
     return this.idempotent(request, reply, principal, context, bytes, async () => {
       const sheets = await readUpload(bytes, profileId);
@@ -144,15 +144,6 @@ export class ExcelImportController {
     return sheets[0]!;
   }
 
-  private context(request: FastifyRequest): CommandContext {
-    const correlation = request.headers['x-correlation-id'];
-    return {
-      correlationId: typeof correlation === 'string' && /^[\x21-\x7e]{1,128}$/.test(correlation) ? correlation : randomUUID(),
-      causationId: String(request.id),
-      idempotencyKey: parseIdempotencyKey(request.headers['idempotency-key']),
-    };
-  }
-
   private response(status: number, result: ImportSheetResult, request: FastifyRequest, headers: Record<string, string> = {}): StoredResponse {
     const locale = negotiateLocale(request.headers['accept-language']);
     const representation = representReport(result.state, result.revision);
@@ -164,12 +155,8 @@ export class ExcelImportController {
   }
 
   /** Idempotency-Key: the fingerprint is over the uploaded bytes, not a parsed body. */
-  private async idempotent(request: FastifyRequest, reply: FastifyReply, principal: Principal, context: CommandContext, bytes: Buffer, execute: () => Promise<StoredResponse>) {
-    const key = context.idempotencyKey;
-    const fingerprint = requestFingerprint(request.method, request.url, createHash('sha256').update(bytes).digest('hex'));
-    const response = key ? await this.idempotency.run(principal.userId, key, fingerprint, execute) : { ...(await execute()), replayed: false };
-    void reply.status(response.status).headers(response.headers);
-    if (response.replayed) void reply.header('idempotent-replayed', 'true');
-    return response.body;
+  private idempotent(request: FastifyRequest, reply: FastifyReply, principal: Principal, context: CommandContext, bytes: Buffer, execute: () => Promise<StoredResponse>) {
+    const fingerprint = () => requestFingerprint(request.method, request.url, createHash('sha256').update(bytes).digest('hex'));
+    return this.idempotency.respond(request, reply, principal.userId, context.idempotencyKey, execute, fingerprint);
   }
 }

@@ -1,16 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { checkedReportEvents, contentToDocument, DomainError, reportEventSchemas, reportStreamId, text, type ReportEvent, type ReportState } from '#domain';
-import { EventStore, WrongExpectedRevisionError, type NewEvent } from '#eventstore';
+import { checkedReportEvents, contentToDocument, DomainError, reportEventSchemas, reportStreamId, text, type ReportState } from '#domain';
+import { EventStore } from '#eventstore';
 import { decideImport, importCodes, planCommands, sheetRefusal, type CellProblem, type SheetReading } from '#excel';
 import { Clock } from '#platform';
 import { AccessPolicy } from '../auth/access-policy.js';
 import type { Principal } from '../auth/principal.js';
-import { HttpProblem } from '../http/http-problem.js';
-import { deterministicEventId } from '../http/idempotency.js';
+import { actorOf, commandEvents, findEarlierAttempt, type CommandContext } from '../http/command-append.js';
 import { Metrics } from '../metrics/metrics.js';
-import { notFound, type CommandContext } from '../reports/execute-report-command.js';
+import { checkExpectedRevision, notFound } from '../reports/execute-report-command.js';
 import { ReportRepository } from '../reports/report-repository.js';
 
 export interface ImportSheetResult {
@@ -60,17 +59,12 @@ export class ImportReportSheetHandler implements ICommandHandler<ImportReportShe
     const loaded = await this.reports.loadForDecision(reportId);
     if (loaded.state.status !== 'none' && !(await this.access.canSee(principal, loaded.state.organisationId))) throw notFound(reportId);
 
-    const earlier = this.earlierAttempt(principal, context, loaded.revisionOfEvent);
+    const earlier = findEarlierAttempt(principal.userId, context.idempotencyKey, loaded.revisionOfEvent);
     if (earlier !== null) {
       const before = await this.reports.load(reportId, { toRevision: earlier });
       return { reportId, state: before.state, revision: earlier, appended: 0, warnings: reading.warnings };
     }
-    if (expectedRevision === 'no_stream') {
-      if (loaded.revision !== null) throw HttpProblem.of(409, 'REPORT_ALREADY_EXISTS', 'reportId', `报告${reportId}已存在`, `Report ${reportId} already exists`);
-    } else {
-      if (loaded.revision === null) throw notFound(reportId);
-      if (loaded.revision !== expectedRevision) throw new WrongExpectedRevisionError(reportStreamId(reportId), expectedRevision, loaded.revision);
-    }
+    checkExpectedRevision(reportId, expectedRevision, loaded.revision);
     if (reading.document === null) throw sheetRefusal(reading);
 
     const current = loaded.state.status === 'none' ? null : contentToDocument(loaded.state.content, loaded.state.id);
@@ -86,46 +80,15 @@ export class ImportReportSheetHandler implements ICommandHandler<ImportReportShe
       }
     }
     const commands = planCommands(current, target, reportId);
-    const metadata = { at: this.clock.now().toISOString(), actor: { userId: principal.userId, role: principal.role, organisationId: principal.organisationId } };
+    const metadata = { at: this.clock.now().toISOString(), actor: actorOf(principal) };
     const { events: decided, state } = decideImport(commands, loaded.state, metadata, reading);
     const events = checkedReportEvents(decided);
     if (events.length === 0) return { reportId, state: loaded.state, revision: loaded.revision!, appended: 0, warnings };
 
-    const result = await this.eventStore.append(
-      reportStreamId(reportId),
-      events.map((event, index) => this.toNewEvent(event, index, command)),
-      loaded.revision ?? 'no_stream',
-    );
+    const newEvents = commandEvents(events, { actor: actorOf(principal), context, recordedAt: () => this.clock.now().toISOString() }, (type) => reportEventSchemas[type].version);
+    const result = await this.eventStore.append(reportStreamId(reportId), newEvents, loaded.revision ?? 'no_stream');
     for (const event of events) this.metrics.appendedEvents.inc({ type: event.type });
     this.reports.appended(reportId, result.events);
     return { reportId, state, revision: result.nextExpectedRevision, appended: events.length, warnings };
-  }
-
-  /** The revision an earlier attempt with the same Idempotency-Key ended at, when its answer was lost. */
-  private earlierAttempt(principal: Principal, context: CommandContext, revisionOfEvent: ReadonlyMap<string, number>): number | null {
-    if (context.idempotencyKey === null) return null;
-    let last: number | null = null;
-    for (let index = 0; ; index++) {
-      const revision = revisionOfEvent.get(deterministicEventId(principal.userId, context.idempotencyKey, index));
-      if (revision === undefined) return last;
-      last = revision;
-    }
-  }
-
-  private toNewEvent(event: ReportEvent, index: number, command: ImportReportSheet): NewEvent {
-    const { principal, context } = command;
-    return {
-      id: context.idempotencyKey ? deterministicEventId(principal.userId, context.idempotencyKey, index) : randomUUID(),
-      type: event.type,
-      data: event.data,
-      metadata: {
-        actor: { userId: principal.userId, role: principal.role, organisationId: principal.organisationId },
-        correlationId: context.correlationId,
-        causationId: context.causationId,
-        idempotencyKey: context.idempotencyKey,
-        recordedAt: this.clock.now().toISOString(),
-        schemaVersion: reportEventSchemas[event.type].version,
-      },
-    };
   }
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import canonicalize from 'canonicalize';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SqlClient } from '#eventstore';
 import { READ_STORE } from '#platform';
 import { HttpProblem } from './http-problem.js';
@@ -75,6 +76,25 @@ export class IdempotencyStore implements OnModuleInit {
       await this.sql.query(`DELETE FROM http_idempotency WHERE principal = $1 AND key = $2 AND state = 'pending'`, [principal, key]);
       throw error;
     }
+  }
+
+  /**
+   * Answers a command request: under its Idempotency-Key when it has one (`fingerprint`, by
+   * default over the parsed body, is computed only then), else by running it. Sets the reply's
+   * status and headers and resolves to its body.
+   */
+  async respond(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    principal: string,
+    key: string | null,
+    execute: () => Promise<StoredResponse>,
+    fingerprint: () => string = () => requestFingerprint(request.method, request.url, request.body),
+  ): Promise<unknown> {
+    const response = key ? await this.run(principal, key, fingerprint(), execute) : { ...(await execute()), replayed: false };
+    void reply.status(response.status).headers(response.headers);
+    if (response.replayed) void reply.header('idempotent-replayed', 'true');
+    return response.body;
   }
 
   /** True when this request now owns the key; the stored response when it was answered before. */

@@ -54,6 +54,11 @@ export class ReadModelsRunner {
     return this.started;
   }
 
+  /** The tables exist before the first request, whichever process runs the projections. */
+  init(): Promise<void> {
+    return this.runner.ensureSchema();
+  }
+
   start(): void {
     this.started = true;
     this.runner.start();

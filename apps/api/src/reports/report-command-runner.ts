@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { parseOrThrow, reportCommandDataSchemas, type ReportCommandType } from '#domain';
 import type { Principal } from '../auth/principal.js';
-import { IdempotencyStore, parseIdempotencyKey, requestFingerprint, type StoredResponse } from '../http/idempotency.js';
+import { commandContext } from '../http/command-append.js';
+import { IdempotencyStore, type StoredResponse } from '../http/idempotency.js';
 import { etagOf, parseIfMatch } from '../http/preconditions.js';
 import { ExecuteReportCommand } from './execute-report-command.js';
 import { representReport } from './report-representation.js';
@@ -27,7 +27,7 @@ export class ReportCommandRunner {
     return this.run(request, reply, principal, reportId, type, data, expected, 200);
   }
 
-  async run(
+  run(
     request: FastifyRequest,
     reply: FastifyReply,
     principal: Principal,
@@ -36,15 +36,9 @@ export class ReportCommandRunner {
     data: unknown,
     expectedRevision: number | 'no_stream',
     successStatus: number,
-  ) {
+  ): Promise<unknown> {
     const validated = parseOrThrow(reportCommandDataSchemas[type], data, 'BODY_INVALID');
-    const idempotencyKey = parseIdempotencyKey(request.headers['idempotency-key']);
-    const correlation = request.headers['x-correlation-id'];
-    const context = {
-      correlationId: typeof correlation === 'string' && /^[\x21-\x7e]{1,128}$/.test(correlation) ? correlation : randomUUID(),
-      causationId: String(request.id),
-      idempotencyKey,
-    };
+    const context = commandContext(request);
     const execute = async (): Promise<StoredResponse> => {
       const result = await this.commandBus.execute(new ExecuteReportCommand(reportId, type, validated, principal, expectedRevision, context));
       return {
@@ -53,11 +47,6 @@ export class ReportCommandRunner {
         body: representReport(result.state, result.revision),
       };
     };
-    const response = idempotencyKey
-      ? await this.idempotency.run(principal.userId, idempotencyKey, requestFingerprint(request.method, request.url, request.body), execute)
-      : { ...(await execute()), replayed: false };
-    void reply.status(response.status).headers(response.headers);
-    if (response.replayed) void reply.header('idempotent-replayed', 'true');
-    return response.body;
+    return this.idempotency.respond(request, reply, principal.userId, context.idempotencyKey, execute);
   }
 }

@@ -8,7 +8,8 @@ import { ScoringRuntime } from '../../../worker/src/scoring/scoring-runtime.js';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { requireAdmin } from '../auth/require-role.js';
 import { HttpProblem } from '../http/http-problem.js';
-import { deterministicEventId, IdempotencyStore, parseIdempotencyKey, requestFingerprint, type StoredResponse } from '../http/idempotency.js';
+import { actorOf, commandEvents } from '../http/command-append.js';
+import { IdempotencyStore, parseIdempotencyKey, type StoredResponse } from '../http/idempotency.js';
 import { etagOf, parseIfMatch } from '../http/preconditions.js';
 import { representProfile, RuleProfileRepository, type LoadedRuleProfile } from './rule-profile-repository.js';
 
@@ -73,12 +74,13 @@ export class RuleProfilesController {
   async define(@Param('profileId') id: string, @Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @CurrentPrincipal() principal: Principal) {
     requireAdmin(principal);
     const profileId = pathProfileId(id);
-    const actor = { userId: principal.userId, role: principal.role, organisationId: principal.organisationId };
+    const actor = actorOf(principal);
     // What GET answered may come back edited: its version and provenance are the server's to set.
     const { version: _version, builtIn: _builtIn, definedAt: _definedAt, definedBy: _definedBy, ...profile } = objectBody(body);
     const command = parseDefineRuleProfile({ type: 'DefineRuleProfile', data: { profileId, profile }, metadata: { at: this.clock.now().toISOString(), actor } });
     const ifMatch = request.headers['if-match'];
     const key = parseIdempotencyKey(request.headers['idempotency-key']);
+    const context = { correlationId: String(request.id), causationId: String(request.id), idempotencyKey: key };
     const execute = async (): Promise<StoredResponse> => {
       const loaded = await this.profiles.load(profileId);
       this.checkPrecondition(loaded, ifMatch);
@@ -86,23 +88,8 @@ export class RuleProfilesController {
       let after: LoadedRuleProfile = loaded;
       if (events.length > 0) {
         try {
-          await this.eventStore.append(
-            ruleProfileStreamId(profileId),
-            events.map((event, index) => ({
-              id: key ? deterministicEventId(principal.userId, key, index) : crypto.randomUUID(),
-              type: event.type,
-              data: event.data,
-              metadata: {
-                actor,
-                recordedAt: command.metadata.at,
-                schemaVersion: ruleProfileEventSchemas.RuleProfileDefined.version,
-                idempotencyKey: key,
-                correlationId: String(request.id),
-                causationId: String(request.id),
-              },
-            })),
-            loaded.revision ?? 'no_stream',
-          );
+          const newEvents = commandEvents(events, { actor, context, recordedAt: () => command.metadata.at }, () => ruleProfileEventSchemas.RuleProfileDefined.version);
+          await this.eventStore.append(ruleProfileStreamId(profileId), newEvents, loaded.revision ?? 'no_stream');
         } catch (error) {
           if (error instanceof WrongExpectedRevisionError) throw versionConflict((await this.profiles.load(profileId)).current?.version ?? null);
           throw error;
@@ -111,10 +98,7 @@ export class RuleProfilesController {
       }
       return { status: 200, headers: { etag: etagOf(after.current!.version) }, body: representProfile(after) };
     };
-    const response = key ? await this.idempotency.run(principal.userId, key, requestFingerprint(request.method, request.url, request.body), execute) : { ...(await execute()), replayed: false };
-    void reply.status(response.status).headers(response.headers);
-    if (response.replayed) void reply.header('idempotent-replayed', 'true');
-    return response.body;
+    return this.idempotency.respond(request, reply, principal.userId, key, execute);
   }
 
   /** A profile in force needs If-Match with its version; a new id takes none. */

@@ -5,7 +5,8 @@ import { EventStore } from '#eventstore';
 import { Clock } from '#platform';
 import { CurrentPrincipal, OrganisationDirectory, type Principal } from '../auth/principal.js';
 import { requireAdmin } from '../auth/require-role.js';
-import { deterministicEventId, IdempotencyStore, parseIdempotencyKey, requestFingerprint, type StoredResponse } from '../http/idempotency.js';
+import { actorOf, commandEvents } from '../http/command-append.js';
+import { IdempotencyStore, parseIdempotencyKey, type StoredResponse } from '../http/idempotency.js';
 import { etagOf, parseIfMatch } from '../http/preconditions.js';
 import { WorkflowRepository } from './workflow-repository.js';
 
@@ -39,41 +40,24 @@ export class WorkflowsController {
     const command = parseDefineWorkflow({
       type: 'DefineWorkflow',
       data: { definition: body },
-      metadata: { at: this.clock.now().toISOString(), actor: { userId: principal.userId, role: principal.role, organisationId: principal.organisationId } },
+      metadata: { at: this.clock.now().toISOString(), actor: actorOf(principal) },
     });
     const expected = request.headers['if-match'] === undefined ? ('no_stream' as const) : parseIfMatch(request.headers['if-match']);
     const key = parseIdempotencyKey(request.headers['idempotency-key']);
+    const context = { correlationId: String(request.id), causationId: String(request.id), idempotencyKey: key };
     const execute = async (): Promise<StoredResponse> => {
       const loaded = await this.workflows.load(bureau);
       const events = decideWorkflow(command, loaded.state, bureau);
       let revision = loaded.revision;
       if (events.length > 0) {
-        const result = await this.eventStore.append(
-          workflowStreamId(bureau),
-          events.map((event, index) => ({
-            id: key ? deterministicEventId(principal.userId, key, index) : crypto.randomUUID(),
-            type: event.type,
-            data: event.data,
-            metadata: {
-              actor: command.metadata.actor,
-              recordedAt: command.metadata.at,
-              schemaVersion: workflowEventSchemas.WorkflowDefined.version,
-              idempotencyKey: key,
-              correlationId: String(request.id),
-              causationId: String(request.id),
-            },
-          })),
-          expected,
-        );
+        const newEvents = commandEvents(events, { actor: command.metadata.actor, context, recordedAt: () => command.metadata.at }, () => workflowEventSchemas.WorkflowDefined.version);
+        const result = await this.eventStore.append(workflowStreamId(bureau), newEvents, expected);
         revision = result.nextExpectedRevision;
       }
       const state = (await this.workflows.load(bureau)).state;
       return { status: 200, headers: revision === null ? {} : { etag: etagOf(revision) }, body: currentWorkflow(state) };
     };
-    const response = key ? await this.idempotency.run(principal.userId, key, requestFingerprint(request.method, request.url, request.body), execute) : { ...(await execute()), replayed: false };
-    void reply.status(response.status).headers(response.headers);
-    if (response.replayed) void reply.header('idempotent-replayed', 'true');
-    return response.body;
+    return this.idempotency.respond(request, reply, principal.userId, key, execute);
   }
 
   private async bureauOf(principal: Principal): Promise<string> {

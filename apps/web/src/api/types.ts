@@ -1,9 +1,34 @@
+import type { Actor, Comparator, Evidence, FundingSource, Level1, NarrativeField, QualitativeBand, ReportHeader, ReportKind, ReportStatus, ReportView, ReviewRole, Role } from '#domain';
+import type { CampaignProgress as CampaignProgressOfUnits } from '../../../../libs/read-models/src/queries/campaign-progress.types.js';
 import type { LocalizedText } from '../i18n/text.js';
 
-// Wire shapes of the API, as it serves them (decimals are strings). Kept by hand: the API's
-// OpenAPI document describes bodies, not these representations.
+// Wire shapes of the API, as it serves them (decimals are strings). Where the domain's or a read
+// model's own type is already plain JSON it is imported (types only: nothing of the server
+// reaches the bundle); the rest is kept by hand, since the API's OpenAPI document describes
+// bodies, not these representations.
 
-export type Role = 'unit_filler' | 'unit_leader' | 'department_reviewer' | 'finance_reviewer' | 'performance_officer' | 'auditor' | 'admin';
+export type {
+  Actor,
+  Comparator,
+  Evidence,
+  FundingSource,
+  Level1,
+  ReportHeader as Header,
+  NarrativeField,
+  Opinion as ReviewOpinion,
+  QualitativeBand,
+  ReportKind,
+  ReportStatus,
+  ReturnRecord,
+  ReviewerScore,
+  ReviewRole,
+  ReviewState,
+  Role,
+  StageApproval,
+  WorkflowSnapshot,
+  WorkflowStage,
+} from '#domain';
+export type { CampaignReportProgress, CampaignUnitProgress, ProgressState, Timeliness } from '../../../../libs/read-models/src/queries/campaign-progress.types.js';
 
 export interface SessionUser {
   userId: string;
@@ -30,29 +55,6 @@ export interface Me extends SessionUser {
   organisation: OrganisationRef;
   lineage: OrganisationRef[];
   scopeRootId: string;
-}
-
-export interface Actor {
-  userId: string;
-  role: Role;
-  organisationId: string;
-}
-
-export type ReportKind = 'department' | 'project';
-export type ReportStatus = 'draft' | 'submitted' | 'approved' | 'published';
-export type FundingSource = 'total' | 'fiscal' | 'specialAccount' | 'unit' | 'other';
-export type Level1 = 'output' | 'benefit' | 'satisfaction' | 'cost';
-export type Comparator = '≥' | '>' | '=' | '≤' | '<' | '定性';
-export type QualitativeBand = 'achieved' | 'partial' | 'failed';
-export type NarrativeField = 'goal' | 'achievement' | 'implementation' | 'conclusion' | 'problems' | 'improvements';
-
-export interface Header {
-  unit: string;
-  competentDepartment: string | null;
-  implementingUnit: string | null;
-  year: number;
-  projectCode: string | null;
-  projectName: string | null;
 }
 
 export interface BudgetRow {
@@ -87,23 +89,11 @@ export interface EvaluationItem {
   justification: string | null;
 }
 
-export interface Evidence {
-  id: string;
-  fileName: string;
-  mediaType: string;
-  sizeBytes: number;
-  sha256: string;
-  description: string | null;
-  indicatorId: string | null;
-  attachedAt: string;
-  attachedBy: string;
-}
-
 export interface ReportDocument {
   id: string;
   kind: ReportKind;
   profileId: string;
-  header: Header;
+  header: ReportHeader;
   budget: Budget;
   narrative: Record<NarrativeField, string | null>;
   indicators: Indicator[];
@@ -144,92 +134,8 @@ export interface Check {
   details?: Record<string, unknown>;
 }
 
-export interface ReviewOpinion {
-  path: string;
-  text: string;
-}
-
-export type ReviewRole = 'unit_leader' | 'department_reviewer' | 'finance_reviewer' | 'performance_officer';
-
-export interface WorkflowStage {
-  id: string;
-  name: LocalizedText;
-  role: ReviewRole;
-  /** Whether this stage may set reviewer scores (核查分数). */
-  mayScore: boolean;
-  /** Distinct approvers needed: 2 or more is four-eyes. */
-  approvals: number;
-  timeLimitWorkingDays: number | null;
-  returnTo: 'draft' | 'previous';
-}
-
-export interface WorkflowSnapshot {
-  id: string;
-  version: number;
-  stages: WorkflowStage[];
-  resubmission: 'restart' | 'resume';
-}
-
-export interface StageApproval {
-  stageId: string;
-  userId: string;
-  at: string;
-  revision: number;
-  opinion: string | null;
-}
-
-export interface ReviewerScore {
-  score: string | null;
-  reason: string;
-  stageId: string;
-  by: Actor;
-  at: string;
-}
-
-/** Where a report stands in its workflow (null until its first submission). */
-export interface ReviewState {
-  workflow: WorkflowSnapshot;
-  cycle: number;
-  /** The stage acting now (while submitted), or the last stage that acted. */
-  stageIndex: number;
-  stageEnteredAt: string | null;
-  firstSubmittedAt: string;
-  /** Approvals of the current stage in the current cycle. */
-  approvals: StageApproval[];
-  reviewedThisCycle: boolean;
-  /** Each user's approved stage, over every cycle. */
-  approvedStageOf: Record<string, string>;
-  /** By item path: `budget`, `indicators[<id>]`, `evaluationItems[<id>]`. */
-  reviewerScores: Record<string, ReviewerScore>;
-  resumeAt: number | null;
-  approvedAt: string | null;
-  publishedAt: string | null;
-}
-
-export interface ReturnRecord {
-  at: string;
-  by: Actor;
-  stage: string | null;
-  opinion: string | null;
-  /** Opinions on single fields, named by the checks' paths. */
-  opinions?: ReviewOpinion[];
-  to?: 'draft' | 'previous';
-}
-
-export interface ReportRepresentation {
-  id: string;
-  status: ReportStatus;
-  organisationId: string;
-  createdAt: string;
-  createdBy: Actor;
-  updatedAt: string;
-  submittedAt: string | null;
-  submittedBy: Actor | null;
-  editors: string[];
-  submitters?: string[];
-  /** The last return to the filler. */
-  lastReturn: ReturnRecord | null;
-  review?: ReviewState | null;
+/** The domain's view of the report (see ReportView), with the document as this client reads it, and its scores and checks. */
+export interface ReportRepresentation extends Omit<ReportView, 'report'> {
   /** The total with reviewer scores in place of computed ones; null while none is set. */
   reviewerTotal?: { total: string; grade: ScoreView['grade']; reviewed: number } | null;
   report: ReportDocument;
@@ -382,51 +288,9 @@ export interface Campaign {
   extensions: CampaignExtension[];
 }
 
-export const progressStates = ['not_started', 'draft', 'returned', 'in_review', 'approved', 'published'] as const;
-export type ProgressState = (typeof progressStates)[number];
-export type Timeliness = 'on_time' | 'late' | 'pending';
-
-export interface CampaignReportProgress {
-  reportId: string;
-  kind: ReportKind;
-  projectName: string | null;
-  state: Exclude<ProgressState, 'not_started'>;
-  stage: { id: string; name: LocalizedText; enteredAt: string | null } | null;
-  firstSubmittedAt: string | null;
-  timeliness: Timeliness;
-  computedTotal: string | null;
-  grade: string | null;
-  reviewerTotal: string | null;
-}
-
-export interface CampaignUnitProgress {
-  unitId: string;
-  unitName: string | null;
-  deadline: string;
-  deadlineExtended: boolean;
-  state: ProgressState;
-  timeliness: Timeliness;
-  reports: CampaignReportProgress[];
-}
-
-export interface CampaignProgress {
-  campaignId: string;
-  year: number;
-  kind: ReportKind | null;
-  asOf: string;
+/** What GET /campaigns/:id/progress answers: the progress, with the campaign as the API represents it. */
+export interface CampaignProgress extends CampaignProgressOfUnits {
   campaign: Campaign;
-  totals: {
-    units: number;
-    reports: number;
-    unitsByState: Record<ProgressState, number>;
-    reportsByState: Record<Exclude<ProgressState, 'not_started'>, number>;
-    inReviewByStage: Array<{ stageId: string; stageName: LocalizedText; reports: number }>;
-    unitsByTimeliness: Record<Timeliness, number>;
-    reportsByTimeliness: Record<Timeliness, number>;
-    grades: Record<'优' | '良' | '中' | '差' | 'none', number>;
-    scoreHistogram: Array<{ from: number; to: number; reports: number }>;
-  };
-  units: CampaignUnitProgress[];
 }
 
 // ── notifications ──────────────────────────────────────────────────────────

@@ -1,15 +1,12 @@
-import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { EventStore, RecordedEvent, SqlClient } from '#eventstore';
+import { CheckpointedConsumer, type CheckpointedConsumerOptions, type CommitBatch } from '#projections';
 import { evolveDeadline, initialDeadlineState, isDeadlineEventType, parseStoredDeadlineEvent, type DeadlineState } from '#domain';
 import type { DeliveryDispatcher } from '../notifications/delivery-dispatcher.js';
 import type { ReminderScheduler } from '../reminders/reminder-scheduler.js';
 import type { DeadlineTables } from './deadline-tables.js';
 import type { DeadlineTriggerHandler } from './deadline-trigger-handler.js';
 import { readTriggers } from './deadline-triggers.js';
-
-const NAME = 'deadlines';
 
 interface FoldedRow {
   state: DeadlineState;
@@ -20,19 +17,8 @@ interface FoldedRow {
   arm: boolean;
 }
 
-export interface ProcessManagerOptions {
-  batchSize?: number;
-  idleMs?: number;
-  retryMs?: number;
+export interface ProcessManagerOptions extends CheckpointedConsumerOptions {
   onUnplannable?: (count: number) => void;
-}
-
-export interface ProcessManagerStatus {
-  position: bigint;
-  head: bigint;
-  lag: bigint;
-  active: boolean;
-  lastError: { at: string; message: string } | null;
 }
 
 /**
@@ -42,132 +28,40 @@ export interface ProcessManagerStatus {
  * happens before the checkpoint moves, so a crash repeats work but never loses it. One process
  * leads (advisory lock); a failure restarts the loop from the checkpoint.
  */
-export class DeadlineProcessManager {
-  private readonly batchSize: number;
-  private readonly idleMs: number;
-  private readonly retryMs: number;
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private active = false;
-  private position = 0n;
-  private lastError: ProcessManagerStatus['lastError'] = null;
-
+export class DeadlineProcessManager extends CheckpointedConsumer {
   constructor(
-    private readonly eventStore: EventStore,
-    private readonly sql: SqlClient,
+    eventStore: EventStore,
+    sql: SqlClient,
     private readonly tables: DeadlineTables,
     private readonly triggers: DeadlineTriggerHandler,
     private readonly scheduler: ReminderScheduler,
     private readonly dispatcher: DeliveryDispatcher,
-    private readonly logger: Logger,
+    logger: Logger,
     private readonly options: ProcessManagerOptions = {},
   ) {
-    this.batchSize = options.batchSize ?? 500;
-    this.idleMs = options.idleMs ?? 50;
-    this.retryMs = options.retryMs ?? 1000;
+    super({ name: 'deadlines', title: 'deadline process manager' }, eventStore, sql, tables, logger, { ...options, batchSize: options.batchSize ?? 500 });
   }
 
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.supervise();
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    await this.loop;
-  }
-
-  async status(): Promise<ProcessManagerStatus> {
-    const head = await this.eventStore.headPosition();
-    const position = this.active ? this.position : await this.tables.checkpoint(NAME);
-    return { position, head, lag: head > position ? head - position : 0n, active: this.active, lastError: this.lastError };
-  }
-
-  /** Runs until nothing is left (tests, benchmarks). */
-  async catchUp(): Promise<void> {
-    await this.sql.withSession(async (session) => {
-      if (!(await this.tryLead(session))) throw new Error('another process runs the deadline process manager');
-      try {
-        this.position = await this.tables.checkpoint(NAME);
-        while ((await this.step()) > 0);
-      } finally {
-        this.active = false;
-        await this.release(session);
-      }
-    });
-  }
-
-  private async supervise(): Promise<void> {
-    while (this.running) {
-      try {
-        await this.sql.withSession(async (session) => {
-          if (!(await this.tryLead(session))) return;
-          try {
-            this.position = await this.tables.checkpoint(NAME);
-            while (this.running) {
-              if ((await this.step()) === 0) await sleep(this.idleMs);
-            }
-          } finally {
-            this.active = false;
-            await this.release(session);
-          }
-        });
-        if (this.running && !this.active) await sleep(this.retryMs);
-      } catch (error) {
-        this.lastError = { at: new Date().toISOString(), message: error instanceof Error ? error.message : String(error) };
-        this.logger.error({ err: error }, 'deadline process manager failed; restarting from its checkpoint');
-        if (this.running) await sleep(this.retryMs);
-      }
-    }
-  }
-
-  private lockKey(): string {
-    return createHash('sha256').update('jixiao-process-manager:deadlines').digest().readBigInt64BE(0).toString();
-  }
-
-  private async tryLead(session: SqlClient): Promise<boolean> {
-    if (session.kind === 'pglite') return (this.active = true);
-    const { rows } = await session.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [this.lockKey()]);
-    return (this.active = rows[0]?.ok === true);
-  }
-
-  private async release(session: SqlClient): Promise<void> {
-    if (session.kind === 'pglite') return;
-    await session.query('SELECT pg_advisory_unlock($1::bigint)', [this.lockKey()]).catch(() => undefined);
-  }
-
-  /** One batch; returns how many events it read. */
-  private async step(): Promise<number> {
-    const events = await this.eventStore.readAll({ after: this.position, maxCount: this.batchSize });
-    if (events.length === 0) return 0;
+  protected async apply(events: readonly RecordedEvent[], commit: CommitBatch): Promise<void> {
     this.tables.beginBatch();
     try {
-      return await this.apply(events);
+      const deadlineEvents: RecordedEvent[] = [];
+      for (const event of events) {
+        if (isDeadlineEventType(event.type)) deadlineEvents.push(event);
+        else {
+          const triggers = readTriggers(event);
+          if (triggers.length > 0) await this.triggers.handle(event, triggers);
+        }
+      }
+      const rows = await this.fold(deadlineEvents);
+      await this.effects(deadlineEvents, rows);
+      await commit(async (tx) => {
+        await this.tables.saveIndex(tx, rows);
+        await this.tables.flushBatch(tx);
+      });
     } finally {
       this.tables.endBatch();
     }
-  }
-
-  private async apply(events: readonly RecordedEvent[]): Promise<number> {
-    const deadlineEvents: RecordedEvent[] = [];
-    for (const event of events) {
-      if (isDeadlineEventType(event.type)) deadlineEvents.push(event);
-      else {
-        const triggers = readTriggers(event);
-        if (triggers.length > 0) await this.triggers.handle(event, triggers);
-      }
-    }
-    const rows = await this.fold(deadlineEvents);
-    await this.effects(deadlineEvents, rows);
-    const last = events[events.length - 1]!.position;
-    await this.sql.transaction(async (tx) => {
-      await this.tables.saveIndex(tx, rows);
-      await this.tables.flushBatch(tx);
-      await this.tables.saveCheckpoint(tx, NAME, last);
-    });
-    this.position = last;
-    return events.length;
   }
 
   private async fold(events: readonly RecordedEvent[]): Promise<Map<string, FoldedRow>> {

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import {
   isReportEventType,
@@ -12,29 +10,18 @@ import {
   supersedes,
 } from '#domain';
 import type { EventStore, RecordedEvent, SqlClient } from '#eventstore';
+import { CheckpointedConsumer, type CheckpointedConsumerOptions, type CommitBatch } from '#projections';
 import type { ScoreQueue } from './score-queue.js';
 import type { ScoringTables, TrackerBatch } from './scoring-tables.js';
 
-const NAME = 'scoring';
 const REPORT_PREFIX = 'report-';
 
-export interface TrackerOptions {
-  batchSize?: number;
-  idleMs?: number;
-  retryMs?: number;
+export interface TrackerOptions extends CheckpointedConsumerOptions {
   /**
    * Queues every wake-up the table says is owed: run when this process becomes the leader (the
    * previous one may have died between a commit and its wake-ups) and after a failed wake-up.
    */
   reconcile?: () => Promise<unknown>;
-}
-
-export interface TrackerStatus {
-  position: bigint;
-  head: bigint;
-  lag: bigint;
-  active: boolean;
-  lastError: { at: string; message: string } | null;
 }
 
 /**
@@ -45,119 +32,35 @@ export interface TrackerStatus {
  * becoming the leader, and before the next batch after a failed wake-up. One process leads
  * (advisory lock); a failure restarts from the checkpoint.
  */
-export class ScoringTracker {
-  private readonly batchSize: number;
-  private readonly idleMs: number;
-  private readonly retryMs: number;
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private active = false;
-  private position = 0n;
-  private lastError: TrackerStatus['lastError'] = null;
+export class ScoringTracker extends CheckpointedConsumer {
   /** Wake-ups of a committed batch may be missing from the queue. */
   private owesReconcile = true;
 
   constructor(
-    private readonly eventStore: EventStore,
-    private readonly sql: SqlClient,
+    eventStore: EventStore,
+    sql: SqlClient,
     private readonly tables: ScoringTables,
     private readonly queue: ScoreQueue,
-    private readonly logger: Logger,
+    logger: Logger,
     private readonly options: TrackerOptions = {},
   ) {
-    this.batchSize = options.batchSize ?? 1000;
-    this.idleMs = options.idleMs ?? 50;
-    this.retryMs = options.retryMs ?? 1000;
+    super({ name: 'scoring', title: 'scoring tracker' }, eventStore, sql, tables, logger, options);
   }
 
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.supervise();
+  protected override onLead(): void {
+    this.owesReconcile = true;
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    await this.loop;
-  }
-
-  async status(): Promise<TrackerStatus> {
-    const head = await this.eventStore.headPosition();
-    const position = this.active ? this.position : await this.tables.checkpoint(NAME);
-    return { position, head, lag: head > position ? head - position : 0n, active: this.active, lastError: this.lastError };
-  }
-
-  /** Runs until nothing is left (tests, benchmarks). */
-  async catchUp(): Promise<void> {
-    await this.sql.withSession(async (session) => {
-      if (!(await this.tryLead(session))) throw new Error('another process runs the scoring tracker');
-      try {
-        this.position = await this.tables.checkpoint(NAME);
-        this.owesReconcile = true;
-        while ((await this.step()) > 0);
-      } finally {
-        this.active = false;
-        await this.release(session);
-      }
-    });
-  }
-
-  private async supervise(): Promise<void> {
-    while (this.running) {
-      try {
-        await this.sql.withSession(async (session) => {
-          if (!(await this.tryLead(session))) return;
-          try {
-            this.position = await this.tables.checkpoint(NAME);
-            this.owesReconcile = true;
-            while (this.running) {
-              if ((await this.step()) === 0) await sleep(this.idleMs);
-            }
-          } finally {
-            this.active = false;
-            await this.release(session);
-          }
-        });
-        if (this.running && !this.active) await sleep(this.retryMs);
-      } catch (error) {
-        this.lastError = { at: new Date().toISOString(), message: error instanceof Error ? error.message : String(error) };
-        this.logger.error({ err: error }, 'scoring tracker failed; restarting from its checkpoint');
-        if (this.running) await sleep(this.retryMs);
-      }
-    }
-  }
-
-  private lockKey(): string {
-    return createHash('sha256').update('jixiao-process-manager:scoring').digest().readBigInt64BE(0).toString();
-  }
-
-  private async tryLead(session: SqlClient): Promise<boolean> {
-    if (session.kind === 'pglite') return (this.active = true);
-    const { rows } = await session.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [this.lockKey()]);
-    return (this.active = rows[0]?.ok === true);
-  }
-
-  private async release(session: SqlClient): Promise<void> {
-    if (session.kind === 'pglite') return;
-    await session.query('SELECT pg_advisory_unlock($1::bigint)', [this.lockKey()]).catch(() => undefined);
-  }
-
-  /** One batch; returns how many events it read. */
-  private async step(): Promise<number> {
+  protected override async beforeRead(): Promise<void> {
     if (this.owesReconcile && this.options.reconcile) {
       await this.options.reconcile();
       this.owesReconcile = false;
     }
-    const events = await this.eventStore.readAll({ after: this.position, maxCount: this.batchSize });
-    if (events.length === 0) return 0;
+  }
+
+  protected async apply(events: readonly RecordedEvent[], commit: CommitBatch): Promise<void> {
     const batch = batchOf(events);
-    const last = events[events.length - 1]!.position;
-    const wakeUps = await this.sql.transaction(async (tx) => {
-      const owed = await this.tables.applyBatch(tx, batch);
-      await this.tables.saveCheckpoint(tx, NAME, last);
-      return owed;
-    });
-    this.position = last;
+    const wakeUps = await commit((tx) => this.tables.applyBatch(tx, batch));
     if (batch.profiles.length > 0) this.logger.info({ profiles: batch.profiles.map((p) => `${p.profileId}@${p.version}`) }, 'rule profile changed: re-scoring the reports naming it');
     try {
       // A profile change wakes its reports at once; edits wait out the debounce.
@@ -166,7 +69,6 @@ export class ScoringTracker {
       this.owesReconcile = true;
       throw error;
     }
-    return events.length;
   }
 }
 

@@ -1,18 +1,13 @@
 import { Button, Input, Select, Space } from 'antd';
 import { useState } from 'react';
+import type { Evidence } from '../../api/types.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { formatTime } from '../../shared/labels.js';
 import { sha256Hex } from '../../shared/sha256.js';
 import type { SectionProps } from './form-context.js';
 
-export interface EvidenceInput {
-  fileName: string;
-  mediaType: string;
-  sizeBytes: number;
-  sha256: string;
-  description: string | null;
-  indicatorId: string | null;
-}
+/** What the filler registers; the server adds the id and who attached it when. */
+export type EvidenceInput = Omit<Evidence, 'id' | 'attachedAt' | 'attachedBy'>;
 
 interface Props extends SectionProps {
   onAttach?: ((evidence: EvidenceInput) => Promise<unknown>) | undefined;

@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
 import {
   builtInProfiles,
   currentRuleProfile,
@@ -21,8 +19,13 @@ import { openEventStore, openSqlClient, type EventStore, type SqlClient } from '
 import { createLogger, SystemClock } from '#platform';
 import { ProjectionRunner } from '#projections';
 import { reportScoresProjection } from '#read-models';
+import { deleteQueueKeys } from '../../testing/queue-keys.js';
+import { waitFor } from '../../testing/wait-for.js';
 import { ScoringRuntime } from '../scoring-runtime.js';
 import type { ScoringSettings } from '../scoring-settings.js';
+
+export { deleteQueueKeys } from '../../testing/queue-keys.js';
+export { waitFor } from '../../testing/wait-for.js';
 
 /** Store, read store, a scoring runtime on its own queue prefix (not started) and the score read model. */
 export interface ScoringHarness {
@@ -37,31 +40,6 @@ export interface ScoringHarness {
   /** Waits until the tracker has read the whole store, nothing is owed and the queue is empty. */
   settled(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
-}
-
-export async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
-
-/** Removes a prefix's keys from a shared Redis (never FLUSHALL it). */
-export async function deleteQueueKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
 
 export async function openScoringHarness(options: { databaseUrl: string; redisUrl: string; prefix: string; settings?: Partial<ScoringSettings>; logLevel?: string }): Promise<ScoringHarness> {

@@ -1,7 +1,10 @@
 import { Redis } from 'ioredis';
 
-/** Removes this run's queue keys from the shared Redis (never FLUSHALL it). */
-export async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
+/** The Redis the tests share; each test keeps to its own queue prefix there. */
+export const sharedRedisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** Removes a prefix's queue keys from a shared Redis (never FLUSHALL it); fails at once when Redis is down. */
+export async function deleteQueueKeys(redisUrl: string, prefix: string): Promise<void> {
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {
     await redis.connect();
