@@ -35,7 +35,7 @@ function plans(quick: boolean): { pg: Plan; pglite: Plan } {
   return quick
     ? { pg: { events: sized('REBUILD_BENCH_PG_EVENTS', 50_000), runs: 3 }, pglite: { events: sized('REBUILD_BENCH_PGLITE_EVENTS', 50_000), runs: 3 } }
     : // One run at a million events: a rebuild of that size takes about a minute on a small machine.
-      { pg: { events: sized('REBUILD_BENCH_PG_EVENTS', 1_000_000), runs: 1 }, pglite: { events: sized('REBUILD_BENCH_PGLITE_EVENTS', 200_000), runs: 1 } };
+      { pg: { events: sized('REBUILD_BENCH_PG_EVENTS', 1_000_000), runs: 1 }, pglite: { events: sized('REBUILD_BENCH_PGLITE_EVENTS', 1_000_000), runs: 1 } };
 }
 
 async function adminQuery(text: string): Promise<void> {
@@ -57,6 +57,11 @@ interface Measured {
 async function measure(store: EventStore, sql: SqlClient, plan: Plan, lanes: number): Promise<Measured> {
   const seeding = performance.now();
   await appendHistories(store, reportHistories({ events: plan.events, seed: 7 }), { lanes });
+  // A rebuild runs over a store that has settled, not one bulk-loaded a moment ago: without this,
+  // the first read of each fresh row writes its hint bits, autovacuum works through the new
+  // table, and the checkpointer flushes the load, all inside the measured time.
+  await sql.query('VACUUM (ANALYZE) es_events');
+  await sql.query('CHECKPOINT');
   const seedSeconds = (performance.now() - seeding) / 1000;
   const rates: number[] = [];
   let last: RebuildResult | undefined;
@@ -71,7 +76,7 @@ async function measure(store: EventStore, sql: SqlClient, plan: Plan, lanes: num
 function notes(plan: Plan, measured: Measured, extra: string): string {
   const tables = measured.last.tables.map((t) => `${t.name} ${t.rows} rows`).join(', ');
   const runs = plan.runs === 1 ? '1 run' : `median of ${plan.runs} runs (${measured.rates.map((r) => r.toFixed(0)).join(', ')})`;
-  return [`${plan.events} report events`, runs, tables, `seeded in ${measured.seedSeconds.toFixed(1)} s (not measured)`, extra].filter((n) => n.length > 0).join('; ');
+  return [`${plan.events} report events`, runs, tables, `seeded (then VACUUM ANALYZE and CHECKPOINT) in ${measured.seedSeconds.toFixed(1)} s (not measured)`, extra].filter((n) => n.length > 0).join('; ');
 }
 
 async function benchPostgres(plan: Plan): Promise<BenchResult> {
@@ -97,7 +102,7 @@ async function benchPostgres(plan: Plan): Promise<BenchResult> {
   }
 }
 
-async function benchPglite(plan: Plan, quick: boolean): Promise<BenchResult> {
+async function benchPglite(plan: Plan): Promise<BenchResult> {
   const dir = await mkdtemp(join(tmpdir(), 'jx-bench-rebuild-'));
   const sql = await openSqlClient(`pglite://${dir}`);
   try {
@@ -108,7 +113,7 @@ async function benchPglite(plan: Plan, quick: boolean): Promise<BenchResult> {
       value: median(measured.rates),
       unit: 'events/s',
       better: 'higher',
-      notes: notes(plan, measured, quick ? '' : 'PGlite at 200k events, not 1M: seeding a million events into PGlite alone takes minutes (one statement at a time, in process); the rate per event does not depend on the size'),
+      notes: notes(plan, measured, plan.runs === 1 ? 'a single run: one rebuild of this size is the affordable measurement' : ''),
     };
   } finally {
     await sql.close();
@@ -118,7 +123,7 @@ async function benchPglite(plan: Plan, quick: boolean): Promise<BenchResult> {
 
 export const benchRebuild: Benchmark = async ({ quick }) => {
   const { pg: pgPlan, pglite } = plans(quick);
-  return [await benchPostgres(pgPlan), await benchPglite(pglite, quick)];
+  return [await benchPostgres(pgPlan), await benchPglite(pglite)];
 };
 
 runWhenMain(import.meta.url, benchRebuild);
