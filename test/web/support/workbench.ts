@@ -60,11 +60,12 @@ export async function pickDate(page: Page, input: ReturnType<Page['locator']>, d
 export async function chooseOption(page: Page, select: ReturnType<Page['locator']>, text: string): Promise<void> {
   await select.click();
   await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).first().click();
-  // A dropdown that stays open (a slow close under load) would cover the next field: toggle it shut.
+  // A dropdown that stays open (a slow close under load) would cover the next field: toggle it
+  // shut by clicking the select again (antd 6 has no inner .ant-select-selector to click).
   const open = page.locator('.ant-select-dropdown:visible');
   const closed = () => open.first().waitFor({ state: 'hidden', timeout: 3_000 }).then(() => true, () => false);
   if ((await open.count()) > 0 && !(await closed())) {
-    await select.locator('.ant-select-selector').click();
+    await select.click();
     await closed();
   }
 }
