@@ -176,10 +176,13 @@ interface Measured {
 }
 
 /** One deployment on a scratch database of its own: its reports, a warm-up, then the measured runs. */
+/** Runs per measurement and their lengths in seconds. */
+function planOf(quick: boolean) {
+  return { times: quick ? 1 : 3, rateSeconds: quick ? 5 : 20, saturationSeconds: quick ? 5 : 15 };
+}
+
 async function measure(cleanup: Cleanup, deployment: Deployment, quick: boolean, withGets: boolean): Promise<Measured> {
-  const times = quick ? 1 : 3;
-  const rateSeconds = quick ? 5 : 20;
-  const saturationSeconds = quick ? 5 : 15;
+  const { times, rateSeconds, saturationSeconds } = planOf(quick);
   const api = await startApi(cleanup, await scratchDatabase(cleanup, 'jxbench_api', step), deployment);
   const readId = await step('creating the report to read', () => createFilledReport(api));
   const targets: EditTarget[] = [];
@@ -196,9 +199,7 @@ async function measure(cleanup: Cleanup, deployment: Deployment, quick: boolean,
 }
 
 async function run(quick: boolean): Promise<BenchResult[]> {
-  const times = quick ? 1 : 3;
-  const rateSeconds = quick ? 5 : 20;
-  const saturationSeconds = quick ? 5 : 15;
+  const { times, rateSeconds, saturationSeconds } = planOf(quick);
   const mode = quick ? 'quick' : 'full';
 
   const { getRate, getSaturation, edits } = await withCleanup('api bench (split)', (cleanup) => measure(cleanup, 'split', quick, true));

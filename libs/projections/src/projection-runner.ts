@@ -259,7 +259,7 @@ export class ProjectionRunner {
     this.options.onBatch?.({ position: batch.last, events: batch.events });
   }
 
-/** Runs batches until the store has nothing newer (tests, rebuilds). */
+  /** Runs batches until the store has nothing newer (tests, rebuilds). */
   async catchUp(): Promise<void> {
     await this.lead(async (session) => {
       await this.prepare(session);

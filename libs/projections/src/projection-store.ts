@@ -29,24 +29,6 @@ export async function readCheckpoint(sql: SqlQueryable, name: string): Promise<C
   return row ? { version: row.version, position: BigInt(row.position) } : null;
 }
 
-export async function writeCheckpoint(sql: SqlQueryable, name: string, version: number, position: bigint): Promise<void> {
-  await sql.query(
-    `INSERT INTO projection_checkpoints (name, version, position, updated_at) VALUES ($1, $2, $3, now())
-     ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = excluded.position, updated_at = now()`,
-    [name, version, position.toString()],
-  );
-}
-
-/** Every projection's checkpoint at one position, in one statement. */
-export async function writeCheckpoints(sql: SqlQueryable, projections: readonly Pick<Projection, 'name' | 'version'>[], position: bigint): Promise<void> {
-  await sql.query(
-    `INSERT INTO projection_checkpoints (name, version, position, updated_at)
-     SELECT name, version, $3, now() FROM unnest($1::text[], $2::int[]) AS c(name, version)
-     ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = excluded.position, updated_at = now()`,
-    [projections.map((p) => p.name), projections.map((p) => p.version), position.toString()],
-  );
-}
-
 export async function loadRows(sql: SqlQueryable, projection: Projection, ids: readonly string[]): Promise<Map<string, Row>> {
   if (ids.length === 0) return new Map();
   const { rows } = await sql.query<{ id: string; doc: Row }>(`SELECT id, doc FROM ${tableOf(projection)} WHERE id = ANY($1::text[])`, [ids]);
@@ -78,16 +60,26 @@ export function encodeRows(projection: Projection, changed: ReadonlyMap<string, 
   return { table: tableOf(projection), upserts: upserts.length > 0 ? JSON.stringify(upserts) : null, deletes };
 }
 
-export async function writeRows(sql: SqlQueryable, rows: EncodedRows): Promise<void> {
+type Bind = (value: unknown) => string;
+
+/** The statements that write one projection's rows: upserts for documents, deletes for nulls. */
+function rowWrites(rows: EncodedRows, bind: Bind): string[] {
+  const writes: string[] = [];
   if (rows.upserts !== null) {
-    await sql.query(
-      `INSERT INTO ${rows.table} (id, doc, position)
-       SELECT r.id, r.doc, r.position FROM jsonb_to_recordset($1::jsonb) AS r(id text, doc jsonb, position bigint)
-       ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, position = excluded.position`,
-      [rows.upserts],
-    );
+    writes.push(`INSERT INTO ${rows.table} (id, doc, position)
+      SELECT r.id, r.doc, r.position FROM jsonb_to_recordset(${bind(rows.upserts)}::jsonb) AS r(id text, doc jsonb, position bigint)
+      ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, position = excluded.position`);
   }
-  if (rows.deletes.length > 0) await sql.query(`DELETE FROM ${rows.table} WHERE id = ANY($1::text[])`, [rows.deletes]);
+  if (rows.deletes.length > 0) writes.push(`DELETE FROM ${rows.table} WHERE id = ANY(${bind(rows.deletes)}::text[])`);
+  return writes;
+}
+
+/** Runs writing statements as one statement (data-modifying CTEs), ending with `select`. */
+async function runWrites(sql: SqlQueryable, build: (bind: Bind) => string[], select: string): Promise<void> {
+  const params: unknown[] = [];
+  const writes = build((value) => `$${params.push(value)}`);
+  if (writes.length === 0) return;
+  await sql.query(`WITH ${writes.map((write, i) => `w${i} AS (${write})`).join(',\n')}\n${select}`, params);
 }
 
 /**
@@ -99,26 +91,21 @@ export async function writeRows(sql: SqlQueryable, rows: EncodedRows): Promise<v
  * server crash loses its last commits, and the checkpoint is lost with its rows.
  */
 export async function writeBatch(sql: SqlQueryable, batch: readonly EncodedRows[], projections: readonly Pick<Projection, 'name' | 'version'>[], position: bigint): Promise<void> {
-  const params: unknown[] = [];
-  const bind = (value: unknown) => `$${params.push(value)}`;
-  const steps: string[] = [];
-  for (const rows of batch) {
-    if (rows.upserts !== null) {
-      steps.push(`INSERT INTO ${rows.table} (id, doc, position)
-        SELECT r.id, r.doc, r.position FROM jsonb_to_recordset(${bind(rows.upserts)}::jsonb) AS r(id text, doc jsonb, position bigint)
-        ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, position = excluded.position`);
-    }
-    if (rows.deletes.length > 0) steps.push(`DELETE FROM ${rows.table} WHERE id = ANY(${bind(rows.deletes)}::text[])`);
-  }
-  steps.push(`INSERT INTO projection_checkpoints (name, version, position, updated_at)
-    SELECT name, version, ${bind(position.toString())}::bigint, now() FROM unnest(${bind(projections.map((p) => p.name))}::text[], ${bind(projections.map((p) => p.version))}::int[]) AS c(name, version)
-    ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = excluded.position, updated_at = now()`);
-  await sql.query(`WITH ${steps.map((step, i) => `w${i} AS (${step})`).join(',\n')}\nSELECT set_config('synchronous_commit', 'off', true)`, params);
+  await runWrites(
+    sql,
+    (bind) => [
+      ...batch.flatMap((rows) => rowWrites(rows, bind)),
+      `INSERT INTO projection_checkpoints (name, version, position, updated_at)
+        SELECT name, version, ${bind(position.toString())}::bigint, now() FROM unnest(${bind(projections.map((p) => p.name))}::text[], ${bind(projections.map((p) => p.version))}::int[]) AS c(name, version)
+        ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = excluded.position, updated_at = now()`,
+    ],
+    "SELECT set_config('synchronous_commit', 'off', true)",
+  );
 }
 
-/** Writes the rows a batch changed: upserts for documents, deletes for nulls. */
+/** Writes the rows a batch changed, without a checkpoint (inside the caller's transaction). */
 export async function saveRows(sql: SqlQueryable, projection: Projection, changed: Map<string, { doc: Row | null; position: bigint }>): Promise<void> {
-  await writeRows(sql, encodeRows(projection, changed));
+  await runWrites(sql, (bind) => rowWrites(encodeRows(projection, changed), bind), 'SELECT 1');
 }
 
 export async function ensureProjectionSchema(sql: SqlClient, projections: readonly Projection[]): Promise<void> {

@@ -1,5 +1,3 @@
-import { LRUCache } from 'lru-cache';
-
 /**
  * A row whose document is computed when the runner writes it.
  *
@@ -15,27 +13,6 @@ export abstract class DeferredRow {
 
   /** The row's document, as it is written. */
   abstract toJSON(): object;
-}
-
-/** A cache of pure results keyed by event hash, forgetting the least recently used first. */
-export class BoundedMemo<V extends {}> {
-  private readonly entries: LRUCache<string, V>;
-
-  constructor(capacity: number) {
-    this.entries = new LRUCache({ max: capacity });
-  }
-
-  get(key: string): V | undefined {
-    return this.entries.get(key);
-  }
-
-  set(key: string, value: V): void {
-    this.entries.set(key, value);
-  }
-
-  clear(): void {
-    this.entries.clear();
-  }
 }
 
 /**

@@ -20,7 +20,7 @@ import {
   upcastStoredReportEvent,
 } from '#domain';
 import type { RecordedEvent } from '#eventstore';
-import { BoundedMemo } from './deferred-row.js';
+import { LRUCache } from 'lru-cache';
 
 // Two read models fold the report stream into rows of their own — the documents, and the audit
 // trail's per-report context — so that each can be rebuilt alone. What they compute from the same
@@ -74,7 +74,7 @@ export interface FoldedReport {
 }
 
 // Large enough to span a batch of the runner several times over.
-const afterEvent = new BoundedMemo<FoldedReport>(32_768);
+const afterEvent = new LRUCache<string, FoldedReport>({ max: 32_768 });
 
 /** The report after `event`, from the report before it (null before ReportCreated). */
 export function foldReport(before: FoldedReport | null, event: RecordedEvent): FoldedReport {
@@ -126,10 +126,10 @@ export interface ReportScoring {
   scoreError: LocalizedText | null;
 }
 
-const views = new BoundedMemo<ReportView>(8_192);
-const scorings = new BoundedMemo<ReportScoring>(8_192);
+const views = new LRUCache<string, ReportView>({ max: 8_192 });
+const scorings = new LRUCache<string, ReportScoring>({ max: 8_192 });
 
-function memoised<V extends {}>(memo: BoundedMemo<V>, folded: FoldedReport, compute: () => V): V {
+function memoised<V extends {}>(memo: LRUCache<string, V>, folded: FoldedReport, compute: () => V): V {
   if (folded.hash === null) return compute();
   const known = memo.get(folded.hash);
   if (known) return known;
