@@ -60,12 +60,13 @@ export async function pickDate(page: Page, input: ReturnType<Page['locator']>, d
 export async function chooseOption(page: Page, select: ReturnType<Page['locator']>, text: string): Promise<void> {
   await select.click();
   await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).first().click();
-  // A dropdown that stays open (a slow close under load) would cover the next field: toggle it
-  // shut by clicking the select again (antd 6 has no inner .ant-select-selector to click).
+  // A dropdown that stays open (a slow close under load) would cover the next field. Leave the
+  // field, as a user would with Tab: a select closes its dropdown when it loses focus. (Clicking
+  // the select again can reopen a dropdown that was only slow to close.)
   const open = page.locator('.ant-select-dropdown:visible');
-  const closed = () => open.first().waitFor({ state: 'hidden', timeout: 3_000 }).then(() => true, () => false);
-  if ((await open.count()) > 0 && !(await closed())) {
-    await select.click();
-    await closed();
+  const closed = (timeout: number) => open.first().waitFor({ state: 'hidden', timeout }).then(() => true, () => false);
+  if ((await open.count()) > 0 && !(await closed(3_000))) {
+    await page.keyboard.press('Tab');
+    await closed(10_000);
   }
 }
