@@ -10,14 +10,16 @@ import { createApiApp } from '../apps/api/src/bootstrap.js';
 import { demoUsers, seedDemoRegion } from '../apps/cli/src/seed-demo.js';
 import { median, type Benchmark, type BenchResult } from './bench-result.js';
 import { runAutocannon, type EditTarget, type LoadResult } from './support/autocannon-process.js';
+import { runSteadyEdits } from './support/steady-load-process.js';
 import { withCleanup, runWhenMain, Cleanup, scratchDatabase, stepper } from './support/resources.js';
 
 const step = stepper('api bench');
 
 /**
- * Latency and throughput of the HTTP API (NestJS on Fastify) on a PostgreSQL store, measured with
- * autocannon (in a process of its own) against the real application started in this process (as
- * test/support/api-server.ts does) on a scratch database created here and dropped at the end.
+ * Latency and throughput of the HTTP API (NestJS on Fastify) on a PostgreSQL store, measured from
+ * a load process of its own (autocannon, or steady-load-process.ts) against the real application
+ * started in this process (as test/support/api-server.ts does) on a scratch database created here
+ * and dropped at the end.
  *
  * Two deployments, one after the other in the same run:
  * - as deployed (docker-compose.yml): the API (WORKER_IN_PROCESS=false) here, and the worker —
@@ -26,8 +28,10 @@ const step = stepper('api bench');
  *
  * - `api.get.*`: GET /reports/{id} of one report (budget, three indicators, a goal), first at a
  *   fixed rate of 200 req/s (p50/p99), then unthrottled with 10 connections (req/s).
- * - `api.edit.*`: PUT /reports/{id}/narrative/goal at a fixed 200 req/s; every connection edits its
- *   own report with the `If-Match` of the ETag its previous response returned, so no edit conflicts.
+ * - `api.edit.*`: PUT /reports/{id}/narrative/goal arriving at a steady 200 req/s over 20 reports,
+ *   each edit with the `If-Match` of the ETag its report's previous edit returned, so no edit
+ *   conflicts; `api.edit.autocannon.*`: the same edits at autocannon's `overallRate` of 200 req/s
+ *   over 20 connections, which sends them in bursts of 20 at the start of every second.
  *
  * Run on its own: `node dist/bench/api.bench.js [--quick]` prints the results as JSON.
  */
@@ -68,6 +72,9 @@ async function expectOk(api: Api, method: string, path: string, body?: unknown, 
 }
 
 type Deployment = 'split' | 'single';
+
+/** How the edits arrive: at a steady rate, or in autocannon's bursts (see steady-load-process.ts). */
+type Pacing = 'steady' | 'autocannon';
 
 /** The worker process of the split deployment, stopped (SIGTERM, then SIGKILL) at cleanup. */
 function startWorker(cleanup: Cleanup, env: Record<string, string>): void {
@@ -142,12 +149,16 @@ function getRun(api: Api, id: string, connections: number, duration: number, rat
   return runAutocannon({ kind: 'get', url: `${api.baseUrl}/reports/${id}`, token: api.token, connections, duration, ...(rate === undefined ? {} : { rate }) });
 }
 
-/** Each connection edits its own report, carrying the ETag of its last response as If-Match. */
-async function editRun(api: Api, targets: EditTarget[], duration: number, rate: number): Promise<LoadResult> {
+/**
+ * Edits of the targets, each with the ETag of its last edit as If-Match: arriving at a steady
+ * rate (steady-load-process.ts), or as autocannon paces them, one connection per target.
+ */
+async function editRun(api: Api, targets: EditTarget[], duration: number, rate: number, pacing: Pacing): Promise<LoadResult> {
   // An edit in flight when the previous run stopped may have moved a report on: start from the truth.
   await new Promise((r) => setTimeout(r, 250));
   for (const target of targets) target.etag = (await expectOk(api, 'GET', `/reports/${target.id}`)).etag;
-  const result = await runAutocannon({ kind: 'edit', baseUrl: api.baseUrl, token: api.token, targets, duration, rate });
+  const spec = { baseUrl: api.baseUrl, token: api.token, targets, duration, rate };
+  const result = pacing === 'steady' ? await runSteadyEdits(spec) : await runAutocannon({ kind: 'edit', ...spec });
   for (const [i, target] of (result.targets ?? []).entries()) targets[i]!.seq = target.seq;
   return result;
 }
@@ -173,6 +184,8 @@ interface Measured {
   getRate: Run[];
   getSaturation: Run[];
   edits: Run[];
+  /** The edits again, in autocannon's bursts (split deployment only). */
+  burstEdits: Run[];
 }
 
 /** One deployment on a scratch database of its own: its reports, a warm-up, then the measured runs. */
@@ -190,30 +203,34 @@ async function measure(cleanup: Cleanup, deployment: Deployment, quick: boolean,
 
   // Warm-up (not measured): JIT, pools and the read model's caches.
   if (withGets) await step('GET warm-up', () => getRun(api, readId, SATURATION_CONNECTIONS, quick ? 1 : 3));
-  await step('edit warm-up', () => editRun(api, targets, quick ? 1 : 3, RATE));
+  await step('edit warm-up', () => editRun(api, targets, quick ? 1 : 3, RATE, 'steady'));
 
   const getRate = withGets ? await repeat(times, `GET at a fixed rate (${deployment})`, () => getRun(api, readId, RATE_CONNECTIONS, rateSeconds, RATE)) : [];
   const getSaturation = withGets ? await repeat(times, `GET unthrottled (${deployment})`, () => getRun(api, readId, SATURATION_CONNECTIONS, saturationSeconds)) : [];
-  const edits = await repeat(times, `edit at a fixed rate (${deployment})`, () => editRun(api, targets, rateSeconds, RATE));
-  return { getRate, getSaturation, edits };
+  const edits = await repeat(times, `edits at a steady rate (${deployment})`, () => editRun(api, targets, rateSeconds, RATE, 'steady'));
+  const burstEdits = withGets ? await repeat(times, `edits paced by autocannon (${deployment})`, () => editRun(api, targets, rateSeconds, RATE, 'autocannon')) : [];
+  return { getRate, getSaturation, edits, burstEdits };
 }
 
 async function run(quick: boolean): Promise<BenchResult[]> {
   const { times, rateSeconds, saturationSeconds } = planOf(quick);
   const mode = quick ? 'quick' : 'full';
 
-  const { getRate, getSaturation, edits } = await withCleanup('api bench (split)', (cleanup) => measure(cleanup, 'split', quick, true));
+  const { getRate, getSaturation, edits, burstEdits } = await withCleanup('api bench (split)', (cleanup) => measure(cleanup, 'split', quick, true));
   const single = await withCleanup('api bench (single)', (cleanup) => measure(cleanup, 'single', quick, false));
 
   const setup =
-    'PostgreSQL scratch database; the API (NestJS/Fastify, WORKER_IN_PROCESS false, LOG_LEVEL silent) in the bench process and the worker as a process of its own, as docker-compose.yml deploys them; autocannon 9 in a process of its own on 127.0.0.1';
+    'PostgreSQL scratch database; the API (NestJS/Fastify, WORKER_IN_PROCESS false, LOG_LEVEL silent) in the bench process and the worker as a process of its own, as docker-compose.yml deploys them; the load (autocannon 9 for GETs) in a process of its own on 127.0.0.1';
   const singleSetup = 'the same, but the quick start: everything in the API process (WORKER_IN_PROCESS true), no worker process';
   const of = (n: number) => (n === 1 ? `${mode} mode, 1 run` : `${mode} mode, median of ${n} runs`);
   const rateHow = (connections: number) =>
     `${RATE} req/s overall over ${connections} connections (autocannon's pacing: each connection sends its share of a second back to back; latencies as measured), ${rateSeconds} s`;
   const getRateNote = `GET /reports/{id} (budget, 3 indicators, goal) at ${rateHow(RATE_CONNECTIONS)}; ${of(times)}; ${setup}`;
-  const editHow = `PUT /reports/{id}/narrative/goal at ${rateHow(EDIT_CONNECTIONS)}; each connection edits its own report with If-Match from its last ETag; ${of(times)}`;
+  const editWhat = `PUT /reports/{id}/narrative/goal over ${EDIT_CONNECTIONS} reports, each edit with If-Match from its report's last ETag`;
+  const editHow = `${editWhat}, arriving at a steady ${RATE} req/s (one due every ${1000 / RATE} ms, whether or not earlier ones were answered; latency from the moment each was due; load in a process of its own), ${rateSeconds} s; ${of(times)}`;
+  const burstHow = `${editWhat}, one connection per report, at ${rateHow(EDIT_CONNECTIONS)}; ${of(times)}`;
   const editNote = `${editHow}; ${setup}`;
+  const burstNote = `${burstHow}; ${setup}`;
   const singleNote = `${editHow}; ${singleSetup}`;
 
   return [
@@ -259,6 +276,20 @@ async function run(quick: boolean): Promise<BenchResult[]> {
       unit: 'req/s',
       better: 'higher',
       notes: `achieved rate of the edit runs (target rate ${RATE} req/s); runs ${list(edits, (r) => r.rps)} req/s; ${failuresNote(edits)}`,
+    },
+    {
+      name: 'api.edit.autocannon.p99Ms',
+      value: median(burstEdits.map((r) => r.p99)),
+      unit: 'ms',
+      better: 'lower',
+      notes: `${burstNote}; runs p99 ${list(burstEdits, (r) => r.p99)} ms; achieved ${list(burstEdits, (r) => r.rps)} req/s; ${failuresNote(burstEdits)}`,
+    },
+    {
+      name: 'api.edit.autocannon.p50Ms',
+      value: median(burstEdits.map((r) => r.p50)),
+      unit: 'ms',
+      better: 'lower',
+      notes: `${burstNote}; runs p50 ${list(burstEdits, (r) => r.p50)} ms`,
     },
     {
       name: 'api.single.edit.p99Ms',

@@ -1,7 +1,13 @@
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { runWhenMain } from './resources.js';
+import { editRequest, statusesOf, type EditTarget, type LoadResult } from './load.js';
+import { answerFromStdin, runInProcessOfItsOwn } from './resources.js';
+
+export type { EditTarget, LoadResult } from './load.js';
+
+export type LoadSpec =
+  | { kind: 'get'; url: string; token: string; connections: number; duration: number; rate?: number }
+  /** Each connection edits its own report with the If-Match of the ETag its previous response returned. */
+  | { kind: 'edit'; baseUrl: string; token: string; targets: EditTarget[]; duration: number; rate: number };
 
 /**
  * autocannon in a process of its own. A load generator sharing the event loop of the server it
@@ -11,30 +17,6 @@ import { runWhenMain } from './resources.js';
  * The bench calls `runAutocannon(spec)`; this file, run as a script, reads the spec as JSON on
  * stdin, runs autocannon and writes the summary as JSON on stdout.
  */
-
-export interface EditTarget {
-  id: string;
-  etag: string;
-  seq: number;
-}
-
-export type LoadSpec =
-  | { kind: 'get'; url: string; token: string; connections: number; duration: number; rate?: number }
-  /** Each connection edits its own report with the If-Match of the ETag its previous response returned. */
-  | { kind: 'edit'; baseUrl: string; token: string; targets: EditTarget[]; duration: number; rate: number };
-
-export interface LoadResult {
-  p50: number;
-  p99: number;
-  rps: number;
-  non2xx: number;
-  /** Connection errors and timeouts. */
-  errors: number;
-  /** Responses per status code, e.g. `200×4000 412×2`. */
-  statuses: string;
-  /** Edit runs: the targets as the run left them (last ETag and edit number of each). */
-  targets?: EditTarget[];
-}
 
 // ── autocannon (CommonJS, no bundled types): the part of its programmatic API used here ──────
 
@@ -97,13 +79,10 @@ async function generate(spec: LoadSpec): Promise<LoadResult> {
         const target = spec.targets[next++ % spec.targets.length]!;
         client.setRequests([
           {
-            setupRequest: (request) => ({
-              ...request,
-              method: 'PUT',
-              path: `/reports/${target.id}/narrative/goal`,
-              headers: { ...request.headers, authorization: `Bearer ${spec.token}`, 'content-type': 'application/json', 'if-match': target.etag },
-              body: JSON.stringify({ text: `完成医疗设备购置，提升检查能力（第${++target.seq}次修改）` }),
-            }),
+            setupRequest: (request) => {
+              const edit = editRequest(target, spec.token);
+              return { ...request, method: 'PUT', path: edit.path, headers: { ...request.headers, ...edit.headers }, body: edit.body };
+            },
             onResponse: (_status, _body, _context, headers) => {
               // A 412 also names the current revision; following it keeps one miss from cascading.
               const etag = headerValue(headers, 'etag');
@@ -120,9 +99,7 @@ async function generate(spec: LoadSpec): Promise<LoadResult> {
   // every millisecond of every slower answer, so one 40 ms answer weighs as 40. Latencies are
   // recorded as measured: each request's own time from sending to its answer.
   const result = await autocannon({ ...options, ignoreCoordinatedOmission: spec.rate !== undefined });
-  const statuses = Object.entries(result.statusCodeStats ?? {})
-    .map(([code, { count }]) => `${code}×${count}`)
-    .join(' ');
+  const statuses = statusesOf(Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => [code, count]));
   return {
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -136,27 +113,7 @@ async function generate(spec: LoadSpec): Promise<LoadResult> {
 
 /** Runs autocannon in a child process and returns its summary. */
 export function runAutocannon(spec: LoadSpec): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [fileURLToPath(import.meta.url)], { stdio: ['pipe', 'pipe', 'inherit'] });
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`autocannon process exited with ${code}`));
-      try {
-        resolve(JSON.parse(output) as LoadResult);
-      } catch (error) {
-        reject(new Error(`autocannon process wrote no summary: ${output.slice(0, 200)}`, { cause: error }));
-      }
-    });
-    child.stdin.end(JSON.stringify(spec));
-  });
+  return runInProcessOfItsOwn<LoadResult>(import.meta.url, 'autocannon', spec);
 }
 
-async function readStdin(): Promise<string> {
-  let input = '';
-  for await (const chunk of process.stdin) input += String(chunk);
-  return input;
-}
-
-runWhenMain(import.meta.url, async () => generate(JSON.parse(await readStdin()) as LoadSpec));
+answerFromStdin(import.meta.url, generate);

@@ -1,5 +1,6 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 
 /** The PostgreSQL server the benchmarks create their scratch databases on. */
@@ -93,4 +94,40 @@ export function runWhenMain(moduleUrl: string, benchmark: (options: { quick: boo
       process.exitCode = 1;
     },
   );
+}
+
+/**
+ * Runs a bench script (a module that, run as `node <file>`, reads a JSON spec on stdin and writes
+ * its JSON answer on stdout, as `answerFromStdin` does) in a process of its own, and returns the
+ * answer. `nodeOptions` are the child's node flags.
+ */
+export function runInProcessOfItsOwn<Answer>(moduleUrl: string, what: string, spec: unknown, nodeOptions: readonly string[] = []): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...nodeOptions, fileURLToPath(moduleUrl)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`${what} process exited with ${code}`));
+      try {
+        resolve(JSON.parse(output) as Answer);
+      } catch (error) {
+        reject(new Error(`${what} process wrote no answer: ${output.slice(0, 200)}`, { cause: error }));
+      }
+    });
+    child.stdin.end(JSON.stringify(spec));
+  });
+}
+
+/** The other half of runInProcessOfItsOwn: when `moduleUrl` is the main module, answers the spec on stdin. */
+export function answerFromStdin<Spec>(moduleUrl: string, answer: (spec: Spec) => Promise<unknown>): void {
+  if (process.argv[1] === undefined || moduleUrl !== pathToFileURL(process.argv[1]).href) return;
+  (async () => {
+    let input = '';
+    for await (const chunk of process.stdin) input += String(chunk);
+    process.stdout.write(JSON.stringify(await answer(JSON.parse(input) as Spec)));
+  })().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
 }
