@@ -5,7 +5,7 @@ import type { SqlClient } from './sql-client.js';
 function parseXidList(value: string[] | string | null | undefined): string[] {
   if (value === null || value === undefined) return [];
   if (Array.isArray(value)) return value.map(String);
-  // pg returns xid8[] as a literal like {123,456} when it has no parser for the type.
+  // The query sends the list as text, {123,456}: pg would otherwise parse an array on every row.
   return value.replace(/[{}]/g, '').split(',').filter((x) => x.length > 0);
 }
 
@@ -74,7 +74,7 @@ export class PostgresReader {
                WHERE NOT pg_visible_in_snapshot(x::xid8, (SELECT s FROM snap))
                  AND x::xid8::xid IN (SELECT backend_xid FROM pg_stat_activity WHERE datname = current_database() AND backend_xid IS NOT NULL))
        SELECT ${EVENT_COLUMNS},
-              ARRAY(SELECT x::text FROM pg_snapshot_xip((SELECT s FROM snap)) x) AS snapshot_xip,
+              ARRAY(SELECT x::text FROM pg_snapshot_xip((SELECT s FROM snap)) x)::text AS snapshot_xip,
               (SELECT n FROM still) AS awaited_running
          FROM es_events WHERE es_events.position > $1 ORDER BY es_events.position LIMIT $2`,
       [after.toString(), maxCount, awaited?.runningXids ?? []],
