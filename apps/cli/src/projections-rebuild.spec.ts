@@ -4,7 +4,10 @@ import { ProjectionRunner, tableChecksum } from '#projections';
 import { readModelProjections } from '#read-models';
 import { createScratchDatabase } from '../../../test/support/databases.js';
 import { appendHistories, reportHistories } from '../../../libs/read-models/src/testing/report-histories.js';
+import { SystemClock } from '#platform';
+import { runtimeProjections } from '../../api/src/read-models/projection-set.js';
 import { EXIT, rebuildReadModels, runRebuildCli, type RebuildCliIo } from './projections-rebuild.js';
+import { demoUsers, seedDemoRegion } from './seed-demo.js';
 
 function captureIo(env: Record<string, string | undefined> = {}, interactive = false) {
   const out = { stdout: '', stderr: '' };
@@ -103,5 +106,21 @@ describe('projections:rebuild', () => {
     const result = await rebuildReadModels(store, sql, { batchSize: 1000, onProgress: (p) => progress.push(Number(p.position)) });
     expect(result).toMatchObject({ events: 2500, head: 2500n });
     expect(progress).toEqual([1000, 2000, 2500]);
+  });
+
+  it('rebuilds the directory (organisations and users) with the reports, as the processes run them together', async () => {
+    await seedDemoRegion(store, new SystemClock());
+    const live = new ProjectionRunner(store, sql, runtimeProjections);
+    await live.catchUp();
+    const users = runtimeProjections.find((p) => p.name === 'directory_users')!;
+    const caughtUp = await Promise.all(runtimeProjections.map((p) => tableChecksum(sql, p)));
+    expect((await tableChecksum(sql, users)).rows).toBe(demoUsers.length);
+    await sql.query('DELETE FROM rm_directory_users WHERE id IN (SELECT id FROM rm_directory_users LIMIT 2)');
+
+    const { io, out } = captureIo({ DATABASE_URL: url });
+    expect(await runRebuildCli([], io)).toBe(EXIT.ok);
+    expect(await Promise.all(runtimeProjections.map((p) => tableChecksum(sql, p)))).toEqual(caughtUp);
+    expect(out.stdout).toMatch(new RegExp(`directory_users\\s+${demoUsers.length} rows`));
+    expect(out.stdout).toMatch(/directory_organisations\s+[1-9]\d* rows/);
   });
 });

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// `npm run projections:rebuild [-- --batch-size 5000]`: empties every read model and replays the
-// whole event store into it, with a progress line, then prints events/s, row counts and checksums.
+// `npm run projections:rebuild [-- --batch-size 5000]`: empties every read model (the reports' and
+// the directory's) and replays the whole event store into it, with a progress line, then prints
+// events/s, row counts and checksums.
 import { pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig } from '#config';
 import type { EventStore, SqlClient } from '#eventstore';
 import { openStores } from '#platform';
 import { formatProgress, rebuildReadModels, REBUILD_BATCH_SIZE, type RebuildProgress, type RebuildResult } from '#read-models';
+import { runtimeProjections } from '../../api/src/read-models/projection-set.js';
 
 export { rebuildReadModels, type RebuildOptions, type RebuildProgress, type RebuildResult } from '#read-models';
 
@@ -106,7 +108,7 @@ export async function runRebuildCli(argv: readonly string[], io: RebuildCliIo = 
   const { eventStore, readStore } = opened;
   const progress = progressPrinter(io);
   try {
-    const result = await rebuildReadModels(eventStore, readStore, { batchSize: args.batchSize, onProgress: progress.update });
+    const result = await rebuildReadModels(eventStore, readStore, { batchSize: args.batchSize, onProgress: progress.update, projections: runtimeProjections });
     progress.done();
     io.stdout(formatSummary(result));
     return EXIT.ok;

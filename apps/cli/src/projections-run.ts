@@ -4,12 +4,7 @@
 import { ConfigError, loadConfig } from '#config';
 import { openStores } from '#platform';
 import { ProjectionRunner } from '#projections';
-import { readModelProjections } from '#read-models';
-import { directoryProjections } from '../../api/src/auth/directory.projections.js';
-
-// The same set the worker and the API run: a runner leads all of its projections or none, so two
-// processes with different sets could each leave the other's projections waiting.
-const projections = [...readModelProjections, ...directoryProjections];
+import { runtimeProjections as projections } from '../../api/src/read-models/projection-set.js';
 
 async function main(): Promise<void> {
   const flag = process.argv.slice(2).find((a) => a.startsWith('--batch-size='));
