@@ -1,13 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { openSqlClient, PostgresEventStore } from '#eventstore';
 import { appendHistories, reportHistories } from '../libs/read-models/src/testing/report-histories.js';
 import { rebuildInProcessOfItsOwn, type RebuildAnswer } from './support/rebuild-process.js';
-import { runWhenMain } from './support/resources.js';
+import { runWhenMain, scratchDatabase, stepper, withCleanup } from './support/resources.js';
 import { median, type Benchmark, type BenchResult } from './bench-result.js';
 
 /**
@@ -24,7 +22,7 @@ import { median, type Benchmark, type BenchResult } from './bench-result.js';
  * REBUILD_BENCH_PG_EVENTS / REBUILD_BENCH_PGLITE_EVENTS override the sizes.
  */
 
-const serverUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
+const step = stepper('rebuild bench');
 
 interface Plan {
   events: number;
@@ -38,16 +36,6 @@ function plans(quick: boolean): { pg: Plan; pglite: Plan } {
     : // A rebuild of a million events takes about a minute on PostgreSQL on a small machine, and
       // between two and three on PGlite, which has no target: one run there.
       { pg: { events: sized('REBUILD_BENCH_PG_EVENTS', 1_000_000), runs: 3 }, pglite: { events: sized('REBUILD_BENCH_PGLITE_EVENTS', 1_000_000), runs: 1 } };
-}
-
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: `${serverUrl.replace(/\/$/, '')}/postgres` });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
 }
 
 interface Measured {
@@ -92,10 +80,8 @@ function notes(plan: Plan, measured: Measured, extra: string): string {
 }
 
 async function benchPostgres(plan: Plan): Promise<BenchResult> {
-  const name = `jxbench_rebuild_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE ${name}`);
-  try {
-    const measured = await measure(`${serverUrl.replace(/\/$/, '')}/${name}`, plan, 8);
+  return withCleanup('rebuild bench', async (cleanup) => {
+    const measured = await measure(await scratchDatabase(cleanup, 'jxbench_rebuild', step), plan, 8);
     return {
       name: 'rebuild.pg.eventsPerSec',
       value: median(measured.rates),
@@ -104,9 +90,7 @@ async function benchPostgres(plan: Plan): Promise<BenchResult> {
       target: 20_000,
       notes: notes(plan, measured, plan.runs === 1 ? 'a single run: one rebuild of this size is the affordable measurement' : ''),
     };
-  } finally {
-    await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  }
+  });
 }
 
 async function benchPglite(plan: Plan): Promise<BenchResult> {

@@ -4,10 +4,10 @@ import { answerFromStdin, runInProcessOfItsOwn } from './resources.js';
 
 /**
  * A rebuild in a process of its own, as `npm run projections:rebuild` runs one (with its node
- * flags). The bench seeds the store in its own process; a rebuild run there would inherit that
- * process's heap — a million events' worth of seeding, and whatever suites ran before — and pay
- * for it in garbage collection (measured: 16,400 events/s in the seeding process, 19,000–20,000
- * in a fresh one, on the same store).
+ * flags). The bench seeds the store in its own process; a rebuild run there inherits that
+ * process's heap — a million events' worth of seeding, and whatever suites ran before — and pays
+ * for it in garbage collection: stores of the same million events rebuilt at 15,300–16,400
+ * events/s in the seeding process, and at 19,000–20,600 in a fresh one.
  */
 
 export type RebuildAnswer = Omit<RebuildResult, 'head'> & { head: string };
