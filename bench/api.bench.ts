@@ -188,13 +188,16 @@ interface Measured {
   burstEdits: Run[];
 }
 
-/** One deployment on a scratch database of its own: its reports, a warm-up, then the measured runs. */
 /** Runs per measurement and their lengths in seconds. */
 function planOf(quick: boolean) {
   return { times: quick ? 1 : 3, rateSeconds: quick ? 5 : 20, saturationSeconds: quick ? 5 : 15 };
 }
 
-async function measure(cleanup: Cleanup, deployment: Deployment, quick: boolean, withGets: boolean): Promise<Measured> {
+/**
+ * One deployment on a scratch database of its own: its reports, a warm-up, then the measured runs:
+ * the steady edits, and with `everything` the GETs and the edits in autocannon's bursts too.
+ */
+async function measure(cleanup: Cleanup, deployment: Deployment, quick: boolean, everything: boolean): Promise<Measured> {
   const { times, rateSeconds, saturationSeconds } = planOf(quick);
   const api = await startApi(cleanup, await scratchDatabase(cleanup, 'jxbench_api', step), deployment);
   const readId = await step('creating the report to read', () => createFilledReport(api));
@@ -202,13 +205,13 @@ async function measure(cleanup: Cleanup, deployment: Deployment, quick: boolean,
   for (let i = 0; i < EDIT_CONNECTIONS; i++) targets.push({ ...(await step('creating a report to edit', () => createReport(api))), seq: 0 });
 
   // Warm-up (not measured): JIT, pools and the read model's caches.
-  if (withGets) await step('GET warm-up', () => getRun(api, readId, SATURATION_CONNECTIONS, quick ? 1 : 3));
+  if (everything) await step('GET warm-up', () => getRun(api, readId, SATURATION_CONNECTIONS, quick ? 1 : 3));
   await step('edit warm-up', () => editRun(api, targets, quick ? 1 : 3, RATE, 'steady'));
 
-  const getRate = withGets ? await repeat(times, `GET at a fixed rate (${deployment})`, () => getRun(api, readId, RATE_CONNECTIONS, rateSeconds, RATE)) : [];
-  const getSaturation = withGets ? await repeat(times, `GET unthrottled (${deployment})`, () => getRun(api, readId, SATURATION_CONNECTIONS, saturationSeconds)) : [];
+  const getRate = everything ? await repeat(times, `GET at a fixed rate (${deployment})`, () => getRun(api, readId, RATE_CONNECTIONS, rateSeconds, RATE)) : [];
+  const getSaturation = everything ? await repeat(times, `GET unthrottled (${deployment})`, () => getRun(api, readId, SATURATION_CONNECTIONS, saturationSeconds)) : [];
   const edits = await repeat(times, `edits at a steady rate (${deployment})`, () => editRun(api, targets, rateSeconds, RATE, 'steady'));
-  const burstEdits = withGets ? await repeat(times, `edits paced by autocannon (${deployment})`, () => editRun(api, targets, rateSeconds, RATE, 'autocannon')) : [];
+  const burstEdits = everything ? await repeat(times, `edits paced by autocannon (${deployment})`, () => editRun(api, targets, rateSeconds, RATE, 'autocannon')) : [];
   return { getRate, getSaturation, edits, burstEdits };
 }
 
