@@ -84,9 +84,14 @@ export async function withCleanup<T>(bench: string, body: (cleanup: Cleanup) => 
   return result;
 }
 
+/** True when the module at `moduleUrl` is the script node was started with. */
+function isMain(moduleUrl: string): boolean {
+  return process.argv[1] !== undefined && moduleUrl === pathToFileURL(process.argv[1]).href;
+}
+
 /** Lets a benchmark file run on its own (`node dist/bench/x.bench.js [--quick]`), printing JSON. */
 export function runWhenMain(moduleUrl: string, benchmark: (options: { quick: boolean }) => Promise<unknown>): void {
-  if (process.argv[1] === undefined || moduleUrl !== pathToFileURL(process.argv[1]).href) return;
+  if (!isMain(moduleUrl)) return;
   benchmark({ quick: process.argv.includes('--quick') }).then(
     (results) => process.stdout.write(`${JSON.stringify(results, null, 2)}\n`),
     (error: unknown) => {
@@ -121,7 +126,7 @@ export function runInProcessOfItsOwn<Answer>(moduleUrl: string, what: string, sp
 
 /** The other half of runInProcessOfItsOwn: when `moduleUrl` is the main module, answers the spec on stdin. */
 export function answerFromStdin<Spec>(moduleUrl: string, answer: (spec: Spec) => Promise<unknown>): void {
-  if (process.argv[1] === undefined || moduleUrl !== pathToFileURL(process.argv[1]).href) return;
+  if (!isMain(moduleUrl)) return;
   (async () => {
     let input = '';
     for await (const chunk of process.stdin) input += String(chunk);
